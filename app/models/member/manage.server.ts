@@ -1,0 +1,110 @@
+import { Prisma } from '#app/generated/prisma/client.ts'
+import type { MemberStatus, Role } from '#app/generated/prisma/client.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { hashPassword } from '#app/utils/password.server.ts'
+import type { AdminMemberSchema } from './member.schema.ts'
+import type { z } from 'zod'
+import { usernameBase, usernameCandidate } from './username.ts'
+
+type Db = Prisma.TransactionClient | typeof prisma
+export type AdminMemberInput = z.infer<typeof AdminMemberSchema>
+
+/** Coin's automatic username: the base from the names, then base2, base3… until one is free. */
+export async function generateUsername(input: Parameters<typeof usernameBase>[0], db: Db = prisma) {
+  const base = usernameBase(input) || 'membre'
+  const taken = new Set(
+    (await db.member.findMany({ where: { username: { startsWith: base.slice(0, 24) } }, select: { username: true } })).map((m) => m.username),
+  )
+  for (let n = 1; ; n++) {
+    const candidate = usernameCandidate(base, n)
+    if (!taken.has(candidate)) return candidate
+  }
+}
+
+/** Field errors for an email or username already used by another member. */
+export async function findTakenFields({ email, username, exceptId }: { email?: string; username?: string; exceptId?: number }) {
+  const others = await prisma.member.findMany({
+    where: {
+      OR: [...(email ? [{ email }] : []), ...(username ? [{ username }] : [])],
+      ...(exceptId ? { id: { not: exceptId } } : {}),
+    },
+    select: { email: true, username: true },
+  })
+  const errors: Record<string, string[]> = {}
+  if (email && others.some((o) => o.email === email)) errors.email = ['emailTaken']
+  if (username && others.some((o) => o.username === username)) errors.username = ['usernameTaken']
+  return errors
+}
+
+/** Maps a unique-constraint race to the same field errors as findTakenFields. */
+export function uniqueViolationFields(error: unknown): Record<string, string[]> | null {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return null
+  const text = JSON.stringify(error.meta ?? {}) + error.message
+  if (text.includes('username')) return { username: ['usernameTaken'] }
+  return { email: ['emailTaken'] }
+}
+
+function memberData(input: AdminMemberInput) {
+  const { password: _password, username: _username, dateJoined, roles, language, ...rest } = input
+  const roleSet = new Set<Role>(['MEMBER', ...roles])
+  if (roleSet.has('SUPERUSER')) roleSet.add('STAFF')
+  return {
+    ...rest,
+    language: language ?? null,
+    roles: [...roleSet],
+    ...(dateJoined ? { dateJoined } : {}),
+  }
+}
+
+/** Creates a member; an empty username is generated, an empty password leaves login closed. */
+export async function createMember(input: AdminMemberInput) {
+  const passwordHash = input.password ? await hashPassword(input.password) : null
+  return prisma.$transaction(async (tx) => {
+    const username = input.username || (await generateUsername(input, tx))
+    return tx.member.create({
+      data: {
+        ...memberData(input),
+        username,
+        ...(passwordHash ? { password: { create: { hash: passwordHash } } } : {}),
+      },
+      select: { id: true, username: true },
+    })
+  })
+}
+
+/** Updates a member from the staff form; a non-empty password replaces the old one. */
+export async function updateMember(id: number, input: AdminMemberInput) {
+  const passwordHash = input.password ? await hashPassword(input.password) : null
+  return prisma.$transaction(async (tx) => {
+    const member = await tx.member.update({
+      where: { id },
+      data: { ...memberData(input), ...(input.username ? { username: input.username } : {}) },
+      select: { id: true, username: true },
+    })
+    if (passwordHash) {
+      await tx.password.upsert({ where: { memberId: id }, create: { memberId: id, hash: passwordHash }, update: { hash: passwordHash } })
+    }
+    return member
+  })
+}
+
+export async function setMemberStatus({ id, status }: { id: number; status: MemberStatus }) {
+  const { count } = await prisma.member.updateMany({ where: { id }, data: { status } })
+  return count === 1
+}
+
+/** Everything the staff member page shows. */
+export function getMemberDetail(id: number) {
+  return prisma.member.findUnique({
+    where: { id },
+    select: {
+      id: true, username: true, email: true, type: true, firstName: true, lastName: true, nickname: true,
+      organizationName: true, homePhone: true, mobilePhone: true, address: true, postalCode: true, city: true,
+      country: true, status: true, dateJoined: true, resignDate: true, comments: true,
+      sendMembershipFeesEmail: true, roles: true, isActive: true, language: true, lastLoginAt: true,
+      createdAt: true, updatedAt: true,
+      password: { select: { updatedAt: true } },
+      sessions: { select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true }, where: { expiresAt: { gt: new Date() } }, orderBy: { lastSeenAt: 'desc' } },
+    },
+  })
+}

@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { countMembersByStatus } from '#app/models/member/list.server.ts'
+import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  return { counts: await countMembersByStatus() }
+}
+
+export default function AdminOverview() {
+  const { counts } = useLoaderData<typeof loader>()
+  const { t } = useTranslation()
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t('admin.overview')}</h1>
+      <ul className="grid gap-3 sm:grid-cols-3">
+        {MEMBER_STATUSES.map((status) => (
+          <li key={status} className="card">
+            <Link to={`/admin/members?status=${status}`} className="block no-underline">
+              <span className="block text-3xl font-bold text-gray-900">{counts[status] ?? 0}</span>
+              <span className="text-sm text-gray-600">{t(`member.statusesPlural.${status}`)}</span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,143 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { SubmitButton } from '#app/components/forms.tsx'
+import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
+import { getMemberDetail, setMemberStatus } from '#app/models/member/manage.server.ts'
+import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
+import { MemberIdParams } from '#app/models/member/params.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { displayName, revokeSessions } from '#app/utils/session.server.ts'
+
+const ActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('status'), status: z.enum(MEMBER_STATUSES) }),
+  z.object({ intent: z.literal('revokeSessions') }),
+])
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  const { memberId } = MemberIdParams.parse(params)
+  const member = memberId ? await getMemberDetail(memberId) : null
+  if (!member) notFound()
+  return { member: { ...member, displayName: displayName(member), hasPassword: Boolean(member.password) } }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const { memberId } = MemberIdParams.parse(params)
+  if (!memberId) notFound()
+  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  if (submission.value.intent === 'status') {
+    if (!(await setMemberStatus({ id: memberId, status: submission.value.status }))) notFound()
+    return redirect(`/admin/members/${memberId}?saved=status`)
+  }
+  const count = await revokeSessions({ memberId })
+  return redirect(`/admin/members/${memberId}?revoked=${count}`)
+}
+
+export default function MemberDetail() {
+  const { member } = useLoaderData<typeof loader>()
+  const [searchParams] = useSearchParams()
+  const { t, i18n } = useTranslation()
+  const lang = i18n.language
+  const revoked = searchParams.get('revoked')
+  const notice = searchParams.get('created') ? t('members.created') : searchParams.get('saved') ? t('members.saved') : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
+  const info: [string, string][] = [
+    [t('member.type'), t(`member.types.${member.type}`)],
+    [t('member.firstName'), member.firstName],
+    [t('member.lastName'), member.lastName],
+    [t('member.nickname'), member.nickname],
+    [t('member.organizationName'), member.organizationName],
+    [t('member.email'), member.email],
+    [t('member.homePhone'), member.homePhone],
+    [t('member.mobilePhone'), member.mobilePhone],
+    [t('member.address'), [member.address, `${member.postalCode} ${member.city}`.trim(), member.country].filter(Boolean).join('\n')],
+    [t('member.language'), member.language ? t(`languages.${member.language}`) : t('member.languageAuto')],
+  ]
+  return (
+    <div className="space-y-4">
+      <p className="text-sm"><Link to="/admin/members">← {t('admin.members')}</Link></p>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{member.displayName}</h1>
+        <StatusBadge status={member.status} />
+        <span className="font-mono text-sm text-gray-600">{member.username}</span>
+        <Link className="btn ml-auto" to="edit">{t('actions.edit')}</Link>
+      </div>
+      {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section className="card" aria-labelledby="identity">
+          <h2 id="identity" className="mb-2 text-lg font-semibold">{t('member.identity')}</h2>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+            {info.filter(([, v]) => v).map(([label, value]) => (
+              <div key={label} className="contents">
+                <dt className="text-gray-600">{label}</dt>
+                <dd className="whitespace-pre-line">{value}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+        <section className="card space-y-3" aria-labelledby="membership">
+          <h2 id="membership" className="text-lg font-semibold">{t('member.membership')}</h2>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-gray-600">{t('member.dateJoined')}</dt>
+            <dd>{formatDate(member.dateJoined, lang)}</dd>
+            {member.resignDate ? (<><dt className="text-gray-600">{t('member.resignDate')}</dt><dd>{formatDate(member.resignDate, lang)}</dd></>) : null}
+            <dt className="text-gray-600">{t('member.sendMembershipFeesEmail')}</dt>
+            <dd>{member.sendMembershipFeesEmail ? t('yes') : t('no')}</dd>
+          </dl>
+          <Form method="POST" className="flex flex-wrap items-end gap-2">
+            <input type="hidden" name="intent" value="status" />
+            <div>
+              <label htmlFor="status">{t('members.changeStatus')}</label>
+              <select id="status" name="status" defaultValue={member.status} className="input">
+                {MEMBER_STATUSES.map((s) => <option key={s} value={s}>{t(`member.statuses.${s}`)}</option>)}
+              </select>
+            </div>
+            <SubmitButton className="btn-secondary">{t('actions.apply')}</SubmitButton>
+          </Form>
+          {member.comments ? (
+            <div>
+              <h3 className="text-sm font-medium text-gray-600">{t('member.comments')}</h3>
+              <p className="whitespace-pre-line text-sm">{member.comments}</p>
+            </div>
+          ) : null}
+        </section>
+        <section className="card space-y-3 lg:col-span-2" aria-labelledby="account">
+          <h2 id="account" className="text-lg font-semibold">{t('member.account')}</h2>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-gray-600">{t('member.roles')}</dt>
+            <dd>{member.roles.map((r) => t(`member.roleNames.${r}`)).join(', ')}</dd>
+            <dt className="text-gray-600">{t('member.isActive')}</dt>
+            <dd>{member.isActive ? t('yes') : t('no')}</dd>
+            <dt className="text-gray-600">{t('member.password')}</dt>
+            <dd>{member.hasPassword ? t('members.passwordSet') : t('members.passwordUnset')}</dd>
+            <dt className="text-gray-600">{t('members.lastLogin')}</dt>
+            <dd>{member.lastLoginAt ? formatDateTime(member.lastLoginAt, lang) : t('members.never')}</dd>
+          </dl>
+          <h3 className="text-sm font-semibold">{t('members.sessions', { count: member.sessions.length })}</h3>
+          {member.sessions.length ? (
+            <ul className="space-y-1 text-sm">
+              {member.sessions.map((s) => (
+                <li key={s.id}>{formatDateTime(s.lastSeenAt, lang)} — {s.ipAddress} — <span className="text-gray-600">{s.userAgent.slice(0, 80)}</span></li>
+              ))}
+            </ul>
+          ) : null}
+          <Form method="POST">
+            <input type="hidden" name="intent" value="revokeSessions" />
+            <SubmitButton className="btn-danger" disabled={member.sessions.length === 0}>{t('members.revokeSessions')}</SubmitButton>
+          </Form>
+        </section>
+      </div>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,32 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { NavLink, Outlet } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { requireStaff } from '#app/utils/auth.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  // Every child route repeats this guard: Remix runs loaders in parallel.
+  await requireStaff(request)
+  return null
+}
+
+export default function AdminLayout() {
+  const { t } = useTranslation()
+  const navClass = ({ isActive }: { isActive: boolean }) =>
+    `block rounded px-2 py-1 text-sm no-underline ${isActive ? 'bg-brand-100 font-semibold text-brand-800' : 'text-gray-700 hover:bg-gray-100'}`
+  return (
+    <div className="grid gap-6 md:grid-cols-[12rem_1fr]">
+      <nav aria-label={t('admin.nav')} className="space-y-1">
+        <NavLink to="/admin" end className={navClass}>{t('admin.overview')}</NavLink>
+        <NavLink to="/admin/members" className={navClass}>{t('admin.members')}</NavLink>
+      </nav>
+      <div className="min-w-0">
+        <Outlet />
+      </div>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

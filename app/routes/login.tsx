@@ -1,0 +1,66 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, useActionData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
+import { authenticateLogin, LoginError, safeRedirect } from '#app/utils/auth.server.ts'
+import { createSession, getSessionMember } from '#app/utils/session.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  // Public page: the only check is that a logged-in member has nothing to do here.
+  if (await getSessionMember(request)) throw redirect('/')
+  return null
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  // Public action: authentication is what it does; the origin check runs in the server.
+  const form = await request.clone().formData()
+  const redirectTo = safeRedirect(form.get('redirectTo'))
+  try {
+    const memberId = await authenticateLogin(request)
+    const cookie = await createSession({ memberId, request })
+    return redirect(redirectTo, { headers: { 'Set-Cookie': cookie } })
+  } catch (error) {
+    if (!(error instanceof LoginError)) throw error
+    const identifier = String(form.get('identifier') ?? '')
+    if (error.code === 'THROTTLED') {
+      return data(
+        { error: 'throttled' as const, minutes: error.retryAfterMinutes, identifier },
+        { status: 429, headers: { 'Retry-After': String(error.retryAfterMinutes * 60) } },
+      )
+    }
+    return data({ error: 'invalid' as const, minutes: 0, identifier }, { status: 400 })
+  }
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const { t } = useTranslation()
+  const pending = useIsPending()
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="mb-4 text-2xl font-semibold">{t('login.title')}</h1>
+      <Form method="POST" className="card space-y-4">
+        {actionData?.error ? (
+          <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
+            {actionData.error === 'throttled' ? t('login.throttled', { minutes: actionData.minutes }) : t('login.invalid')}
+          </p>
+        ) : null}
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        <Field
+          label={t('login.identifier')}
+          name="identifier"
+          autoComplete="username"
+          required
+          autoFocus
+          defaultValue={actionData?.identifier ?? ''}
+        />
+        <Field label={t('login.password')} name="password" type="password" autoComplete="current-password" required />
+        <SubmitButton pending={pending} className="btn w-full justify-center">{t('login.submit')}</SubmitButton>
+      </Form>
+    </div>
+  )
+}
+
+export const meta: MetaFunction = () => [{ title: 'Connexion — Coin' }]

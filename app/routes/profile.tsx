@@ -1,0 +1,117 @@
+import { getFormProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { SubmitButton, useIsPending } from '#app/components/forms.tsx'
+import { ProfileFieldset } from '#app/components/member-fields.tsx'
+import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
+import { findTakenFields, uniqueViolationFields } from '#app/models/member/manage.server.ts'
+import { ProfileSchema } from '#app/models/member/member.schema.ts'
+import { getProfile, updateProfile } from '#app/models/member/profile.server.ts'
+import { requireMember } from '#app/utils/auth.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const member = await requireMember(request)
+  const profile = await getProfile({ memberId: member.id })
+  const env = getEnv()
+  return { profile, canEdit: env.MEMBER_CAN_EDIT_PROFILE, contactEmail: env.DEFAULT_FROM_EMAIL }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const member = await requireMember(request)
+  if (!getEnv().MEMBER_CAN_EDIT_PROFILE) throw new Response('Profile editing is turned off', { status: 403 })
+  const submission = parseWithZod(await request.formData(), { schema: ProfileSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const taken = await findTakenFields({ email: submission.value.email, exceptId: member.id })
+  if (Object.keys(taken).length) return data({ result: submission.reply({ fieldErrors: taken }) }, { status: 400 })
+  try {
+    await updateProfile({ memberId: member.id, ...submission.value })
+  } catch (error) {
+    const fieldErrors = uniqueViolationFields(error)
+    if (!fieldErrors) throw error
+    return data({ result: submission.reply({ fieldErrors }) }, { status: 400 })
+  }
+  return redirect('/profile?saved=1')
+}
+
+export default function Profile() {
+  const { profile, canEdit, contactEmail } = useLoaderData<typeof loader>()
+  const { t, i18n } = useTranslation()
+  const [searchParams] = useSearchParams()
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t('profile.title')}</h1>
+      {searchParams.get('saved') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('profile.saved')}</p> : null}
+      <dl className="card grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-gray-600">{t('member.username')}</dt>
+        <dd className="font-mono">{profile.username}</dd>
+        <dt className="text-gray-600">{t('member.status')}</dt>
+        <dd><StatusBadge status={profile.status} /></dd>
+        <dt className="text-gray-600">{t('member.dateJoined')}</dt>
+        <dd>{formatDate(profile.dateJoined, i18n.language)}</dd>
+      </dl>
+      {canEdit ? <ProfileForm profile={profile} /> : <ReadOnlyProfile profile={profile} contactEmail={contactEmail} />}
+    </div>
+  )
+}
+
+type ProfileData = ReturnType<typeof useLoaderData<typeof loader>>['profile']
+
+function ProfileForm({ profile }: { profile: ProfileData }) {
+  const actionData = useActionData<typeof action>()
+  const { t } = useTranslation()
+  const pending = useIsPending()
+  const [form, fields] = useForm({
+    id: 'profile',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(ProfileSchema),
+    defaultValue: { ...profile, language: profile.language ?? '' },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ProfileSchema }),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+  })
+  return (
+    <Form method="POST" {...getFormProps(form)} className="card space-y-4">
+      <ProfileFieldset fields={fields} />
+      <SubmitButton pending={pending}>{t('actions.save')}</SubmitButton>
+    </Form>
+  )
+}
+
+function ReadOnlyProfile({ profile, contactEmail }: { profile: ProfileData; contactEmail: string }) {
+  const { t } = useTranslation()
+  const rows: [string, string][] = [
+    [t('member.type'), t(`member.types.${profile.type}`)],
+    [t('member.firstName'), profile.firstName],
+    [t('member.lastName'), profile.lastName],
+    [t('member.nickname'), profile.nickname],
+    [t('member.organizationName'), profile.organizationName],
+    [t('member.email'), profile.email],
+    [t('member.homePhone'), profile.homePhone],
+    [t('member.mobilePhone'), profile.mobilePhone],
+    [t('member.address'), [profile.address, `${profile.postalCode} ${profile.city}`.trim(), profile.country].filter(Boolean).join('\n')],
+  ]
+  return (
+    <section className="card space-y-3">
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+        {rows.filter(([, v]) => v).map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="text-gray-600">{label}</dt>
+            <dd className="whitespace-pre-line">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="text-sm text-gray-700">
+        {t('profile.readOnly')} <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,17 @@
+/**
+ * CSV that spreadsheets open as UTF-8 without an import dialog: a byte-order mark, `;` between
+ * fields (what LibreOffice and Excel expect in French locales), CRLF line ends, every field
+ * quoted. A field starting with = + - @ gets a leading apostrophe so it is never run as a formula.
+ */
+export const CSV_SEPARATOR = ';'
+
+export function csvField(value: unknown) {
+  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString().slice(0, 10) : String(value)
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  return `"${text.replace(/"/g, '""')}"`
+}
+
+export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]) {
+  const lines = [header, ...rows].map((row) => row.map(csvField).join(CSV_SEPARATOR))
+  return '\uFEFF' + lines.join('\r\n') + '\r\n'
+}

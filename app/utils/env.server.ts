@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+
+/** Optional modules (Coin's EXTRA_INSTALLED_APPS); each later issue adds its own. */
+export const KNOWN_MODULES = ['vpn', 'dsl', 'hardware', 'maillists'] as const
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+    error: 'expected true or false',
+  })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], { error: 'expected production, development or test' })
+    .default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
+    .optional(),
+  COIN_DATA_DIR: z.string().min(1, 'expected a folder path').default('.data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(1, 'expected a port between 1 and 65535')
+    .max(65535, 'expected a port between 1 and 65535')
+    .default(3000),
+  SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  TRUST_PROXY: booleanString.default(false),
+  MEMBER_CAN_EDIT_PROFILE: booleanString.default(false),
+  MEMBER_MEMBERSHIP_INFO_URL: z.union([z.literal(''), z.url({ error: 'expected an http(s) URL or nothing' })]).default(''),
+  DEFAULT_FROM_EMAIL: z.email({ error: 'expected an email address' }).default('coin@localhost.localdomain'),
+  COIN_MODULES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const names = value.split(',').map((s) => s.trim()).filter(Boolean)
+      for (const name of names) {
+        if (!(KNOWN_MODULES as readonly string[]).includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown module "${name}", expected a comma-separated list of ${KNOWN_MODULES.join(', ')}`,
+          })
+        }
+      }
+      return names
+    }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+})
+
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; COIN_DATA_DIR: string }
+
+export class EnvError extends Error {
+  override name = 'EnvError'
+}
+
+/**
+ * Validates the environment. The message names the first wrong variable on one line, e.g.
+ * `PORT: expected a port number (got "abc")`.
+ */
+export function parseEnv(source: Record<string, string | undefined>): z.infer<typeof EnvSchema> {
+  // An empty variable means "not set", as in shells and .env files.
+  const cleaned = Object.fromEntries(
+    Object.keys(EnvSchema.shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
+  )
+  const result = EnvSchema.safeParse(cleaned)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const key = String(issue.path[0])
+  const got = source[key]
+  throw new EnvError(`Invalid configuration: ${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`)
+}
+
+let cached: Env | undefined
+
+/**
+ * Reads and validates the environment once per process. Outside production a missing
+ * SESSION_SECRET is generated once and kept in the data folder.
+ */
+export function init(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = parseEnv(source)
+  const dataDir = path.resolve(parsed.COIN_DATA_DIR)
+  let secret = parsed.SESSION_SECRET
+  if (!secret) {
+    if (parsed.NODE_ENV === 'production') {
+      throw new EnvError('Invalid configuration: SESSION_SECRET: required in production (at least 32 random characters)')
+    }
+    secret = readOrCreateSecret(dataDir)
+  }
+  cached = { ...parsed, COIN_DATA_DIR: dataDir, SESSION_SECRET: secret }
+  return cached
+}
+
+/** The validated environment; initialises it on first use. */
+export function getEnv(): Env {
+  return cached ?? init()
+}
+
+function readOrCreateSecret(dataDir: string) {
+  const file = path.join(dataDir, 'session-secret')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true })
+    const secret = randomBytes(32).toString('base64url')
+    fs.writeFileSync(file, secret + '\n', { mode: 0o600 })
+    return secret
+  }
+}
+
+/** The values the browser may see (window.ENV). Never a secret. */
+export function getPublicEnv() {
+  const env = getEnv()
+  return { MEMBER_CAN_EDIT_PROFILE: env.MEMBER_CAN_EDIT_PROFILE, COIN_MODULES: env.COIN_MODULES }
+}

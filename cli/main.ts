@@ -1,0 +1,146 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Command, CommanderError } from 'commander'
+import dotenv from 'dotenv'
+import { EnvError, init } from '#app/utils/env.server.ts'
+import { CommandError, UsageError } from './errors.ts'
+
+/** Loads .env (when present) without overriding the real environment. */
+function loadDotenv() {
+  const file = path.resolve('.env')
+  if (fs.existsSync(file)) dotenv.config({ path: file, quiet: true })
+}
+
+/** Runs `work` with the database open, and closes everything after. */
+async function withDatabase<T>(work: () => Promise<T>) {
+  const { openDatabase } = await import('./database.ts')
+  const { disconnectDb } = await import('#app/utils/db.server.ts')
+  const database = await openDatabase()
+  try {
+    return await work()
+  } finally {
+    await disconnectDb()
+    await database.close()
+  }
+}
+
+export function buildProgram() {
+  const program = new Command()
+  program
+    .name('coin')
+    .description('Coin, the information system of associative internet service providers')
+    .showHelpAfterError('(run coin --help for the list of commands)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+
+  program
+    .command('start')
+    .description('start everything for one machine: database (embedded unless DATABASE_URL), migrations, demo data on first start, web and worker')
+    .action(async () => {
+      const { start } = await import('./start.ts')
+      await start()
+    })
+
+  program
+    .command('web')
+    .description('run the web server alone (production: one or more behind a reverse proxy)')
+    .action(async () => {
+      const { openDatabase } = await import('./database.ts')
+      const { startWeb } = await import('./web.ts')
+      const { logger } = await import('#app/utils/logger.server.ts')
+      const database = await openDatabase()
+      const env = init()
+      const server = await startWeb()
+      logger.info({ port: env.PORT, host: env.HOST }, 'web server listening')
+      process.send?.({ type: 'listening' })
+      const shutdown = () => server.close(() => void database.close().then(() => process.exit(0)))
+      process.once('SIGTERM', shutdown)
+      process.once('SIGINT', shutdown)
+    })
+
+  program
+    .command('worker')
+    .description('run the job worker alone (schedules and retries; several may run at once)')
+    .action(async () => {
+      const { openDatabase } = await import('./database.ts')
+      const { startWorker } = await import('#jobs/worker.ts')
+      const database = await openDatabase()
+      const stop = await startWorker({ databaseUrl: database.url })
+      process.send?.({ type: 'ready' })
+      const shutdown = () => void stop().then(() => database.close()).then(() => process.exit(0))
+      process.once('SIGTERM', shutdown)
+      process.once('SIGINT', shutdown)
+    })
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const { migrateDatabase } = await import('./database.ts')
+      await withDatabase(async () => {
+        const applied = await migrateDatabase(process.env.DATABASE_URL!)
+        process.stdout.write(applied ? `Applied ${applied} migration(s).\n` : 'The database is up to date.\n')
+      })
+    })
+
+  program
+    .command('seed')
+    .description('create the rows every installation needs; with --demo, the demo ISP and its members')
+    .option('--demo', 'also load the demo data (FAI Démo, an admin account, twenty members)')
+    .action(async (options: { demo?: boolean }) => {
+      const { migrateDatabase } = await import('./database.ts')
+      const { seedBase, seedDemo, DEMO_ADMIN } = await import('#prisma/seed.ts')
+      await withDatabase(async () => {
+        await migrateDatabase(process.env.DATABASE_URL!)
+        await seedBase()
+        if (!options.demo) return void process.stdout.write('Base data is in place.\n')
+        const loaded = await seedDemo()
+        process.stdout.write(loaded ? `Demo data loaded. Admin login: ${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}\n` : 'Demo data was already loaded.\n')
+      })
+    })
+
+  program
+    .command('createsuperuser')
+    .description('create an administrator account (asks for what is missing on a terminal)')
+    .option('--username <username>', 'login name (lower-case letters, digits, . _ -)')
+    .option('--email <email>', 'email address')
+    .option('--password <password>', 'password, 10 characters or more (asked for when omitted)')
+    .option('--first-name <name>', 'first name')
+    .option('--last-name <name>', 'last name')
+    .action(async (options: { username?: string; email?: string; password?: string; firstName?: string; lastName?: string }) => {
+      const { createSuperuser } = await import('./createsuperuser.ts')
+      const { migrateDatabase } = await import('./database.ts')
+      await withDatabase(async () => {
+        await migrateDatabase(process.env.DATABASE_URL!)
+        const member = await createSuperuser(options)
+        process.stdout.write(`Superuser "${member.username}" created.\n`)
+      })
+    })
+
+  return program
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage). */
+export async function main(argv: string[]) {
+  try {
+    loadDotenv()
+    init()
+    await buildProgram().parseAsync(argv, { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0
+      return 2
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`coin: ${error.message}\n`)
+      return 2
+    }
+    if (error instanceof EnvError || error instanceof CommandError) {
+      process.stderr.write(`coin: ${error.message}\n`)
+      return 1
+    }
+    process.stderr.write(`coin: ${error instanceof Error ? error.message : String(error)}\n`)
+    return 1
+  }
+}

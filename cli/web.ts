@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import type { Server } from 'node:http'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import compression from 'compression'
+import express from 'express'
+import { getEnv } from '#app/utils/env.server.ts'
+import { isCrossOriginWrite } from '#app/utils/http.server.ts'
+import { logger } from '#app/utils/logger.server.ts'
+import { PROJECT_ROOT } from './database.ts'
+
+export const BUILD_DIR = path.join(PROJECT_ROOT, 'build')
+
+/** The HTTP app: static files, the cross-origin write check, then Remix. */
+export async function createApp() {
+  const env = getEnv()
+  const serverBuild = path.join(BUILD_DIR, 'server', 'index.js')
+  if (!fs.existsSync(serverBuild)) throw new Error('No build found: run `coin start` or `npx remix vite:build` first')
+  const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild
+  const app = express()
+  app.disable('x-powered-by')
+  if (env.TRUST_PROXY) app.set('trust proxy', 'loopback, uniquelocal')
+  app.use(compression())
+  app.use('/assets', express.static(path.join(BUILD_DIR, 'client', 'assets'), { immutable: true, maxAge: '1y' }))
+  app.use(express.static(path.join(BUILD_DIR, 'client'), { maxAge: '1h' }))
+  app.use((req, res, next) => {
+    // The address the app sees is always the one this server computed, never a client's header.
+    req.headers['x-coin-client-ip'] = req.ip ?? ''
+    const host = env.TRUST_PROXY ? (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host : req.headers.host
+    if (isCrossOriginWrite({ method: req.method, origin: req.headers.origin, host, secFetchSite: req.headers['sec-fetch-site'] as string | undefined })) {
+      logger.warn({ method: req.method, path: req.path, origin: req.headers.origin }, 'cross-origin write refused')
+      res.status(403).type('text/plain').send('Cross-origin request refused / Requête d\'une autre origine refusée')
+      return
+    }
+    next()
+  })
+  app.all('*', createRequestHandler({ build, mode: 'production' }))
+  return app
+}
+
+/** Starts the web server and resolves once it listens. */
+export async function startWeb({ port = getEnv().PORT, host = getEnv().HOST }: { port?: number; host?: string } = {}) {
+  const app = await createApp()
+  return new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server))
+    server.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set PORT to another port`) : error),
+    )
+  })
+}

@@ -1,0 +1,30 @@
+import PgBoss from 'pg-boss'
+import { init } from '#app/utils/env.server.ts'
+import { logger } from '#app/utils/logger.server.ts'
+import * as purgeExpiredSessions from './purge-expired-sessions.ts'
+
+/** Each scheduled job: its queue name, cron (in TZ) and function. */
+export const SCHEDULES = [{ name: 'purge-expired-sessions', cron: '17 * * * *', job: purgeExpiredSessions }] as const
+
+/**
+ * Starts the job worker: pg-boss on the same PostgreSQL, one queue and schedule per job.
+ * Returns a stop function that lets the job in hand finish.
+ */
+export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
+  init()
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'coin-worker' })
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'))
+  await boss.start()
+  const tz = process.env.TZ || 'Europe/Paris'
+  for (const { name, cron, job } of SCHEDULES) {
+    await boss.createQueue(name)
+    await boss.schedule(name, cron, {}, { tz })
+    await boss.work(name, async () => {
+      await job.run({ now: new Date(), log: logger.child({ job: name }) })
+    })
+  }
+  logger.info({ schedules: SCHEDULES.map((s) => `${s.name} ${s.cron}`) }, 'worker started')
+  return async () => {
+    await boss.stop({ graceful: true, wait: true, timeout: 30_000 })
+  }
+}
