@@ -17,6 +17,7 @@ export const i18nOptions = {
   ns: ['common', 'errors'],
   resources,
   interpolation: { escapeValue: false },
+  showSupportNotice: false,
 } as const
 
 export const isLanguage = (value: unknown): value is Language => LANGUAGES.includes(value as Language)
