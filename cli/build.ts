@@ -28,9 +28,13 @@ export function buildWeb() {
   return new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@remix-run/dev/dist/cli.js'), 'vite:build'], {
       cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     })
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the web build failed (exit code ${code})`))))
+    // Vite's output is only worth showing when the build fails.
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the web build failed (exit code ${code}):\n${output}`))))
   })
 }

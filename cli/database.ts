@@ -19,21 +19,22 @@ export type OpenDatabase = {
 /**
  * The database every command uses: DATABASE_URL when set, otherwise the embedded PostgreSQL of
  * COIN_DATA_DIR (joined when another Coin process runs it, started for this command otherwise).
+ * With `adoptOrphan`, a server left running by a killed Coin is stopped at exit like one we started.
  * Sets process.env.DATABASE_URL for the code that follows.
  */
-export async function openDatabase(): Promise<OpenDatabase> {
+export async function openDatabase({ adoptOrphan = false }: { adoptOrphan?: boolean } = {}): Promise<OpenDatabase> {
   const env = getEnv()
   if (env.DATABASE_URL) {
     const u = new URL(env.DATABASE_URL)
     return { url: env.DATABASE_URL, description: `${u.hostname}:${u.port || 5432}${u.pathname}`, close: async () => {} }
   }
-  const cluster = await openEmbeddedCluster(env.COIN_DATA_DIR, { onLog: (m) => logger.debug({ postgres: m.trim() }) })
+  const cluster = await openEmbeddedCluster(env.COIN_DATA_DIR, { adoptOrphan, onLog: (m) => logger.debug({ postgres: m.trim() }) })
   await createDatabaseIfMissing(cluster.url, EMBEDDED_DATABASE)
   const url = withDatabase(cluster.url, EMBEDDED_DATABASE)
   process.env.DATABASE_URL = url
   return {
     url,
-    description: `embedded PostgreSQL in ${path.join(env.COIN_DATA_DIR, 'postgres')}${cluster.owned ? '' : ' (already running)'}`,
+    description: `embedded PostgreSQL in ${path.join(env.COIN_DATA_DIR, 'postgres')}${cluster.owned ? '' : ' (already running; left running at exit)'}`,
     close: cluster.stop,
   }
 }

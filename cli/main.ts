@@ -53,7 +53,10 @@ export function buildProgram() {
       const server = await startWeb()
       logger.info({ port: env.PORT, host: env.HOST }, 'web server listening')
       process.send?.({ type: 'listening' })
-      const shutdown = () => server.close(() => void database.close().then(() => process.exit(0)))
+      const shutdown = () => {
+        server.close(() => void database.close().then(() => process.exit(0)))
+        server.closeIdleConnections()
+      }
       process.once('SIGTERM', shutdown)
       process.once('SIGINT', shutdown)
     })

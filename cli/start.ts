@@ -27,7 +27,7 @@ function waitForMessage(child: ChildProcess, type: string) {
 export async function start() {
   const began = Date.now()
   const env = getEnv()
-  const database = await openDatabase()
+  const database = await openDatabase({ adoptOrphan: true })
   say(`Database: ${database.description}`)
   const children: ChildProcess[] = []
   let stopping = false
@@ -36,7 +36,7 @@ export async function start() {
     stopping = true
     say('Stopping Coin…')
     await Promise.all(
-      children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => { c.once('exit', resolve); c.kill('SIGTERM') })),
+      children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => { c.once('exit', resolve); c.kill('SIGTERM') })),
     )
     await disconnectDb()
     await database.close()

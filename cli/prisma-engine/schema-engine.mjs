@@ -193,10 +193,13 @@ function newEngine(wasm, adapter, datamodels) {
   )
 }
 
-/** Turns an engine exception into the native engine's JSON-RPC error (a user-facing error in `data`). */
+/**
+ * Turns an engine exception into the native engine's JSON-RPC error, whose `data` is a Prisma
+ * user-facing error. A JS error thrown inside the adapter reaches us as "External error id#N".
+ */
 function toRpcError(error, errorRegistry) {
-  const jsError = typeof error?.id === 'number' ? errorRegistry.consumeError(error.id)?.error : undefined
-  const cause = jsError ?? error
+  const externalId = /External error id#(\d+)/.exec(String(error?.message))?.[1]
+  const cause = (externalId && errorRegistry.consumeError(Number(externalId))?.error) || error
   const isPanic = cause instanceof WebAssembly.RuntimeError
   const message = isPanic ? panics.message || String(cause.message) : String(cause?.message ?? cause)
   const data = { is_panic: isPanic, message, backtrace: isPanic ? cause.stack : null }
@@ -268,35 +271,79 @@ async function runCliCommand(command, wasm, factory, adapter) {
   }
 }
 
-/** Serves JSON-RPC requests from stdin, one at a time and in order, until stdin closes. */
+/**
+ * Serves JSON-RPC requests from stdin, one at a time and in order, until stdin closes. Every
+ * request gets an answer, even when the engine cannot start (e.g. the database is unreachable)
+ * or has panicked: the CLI exits silently, with code 0, when the engine dies mid-request.
+ */
 async function serve(wasm, factory, adapter, datamodelPaths) {
   const datamodels = await Promise.all(
     datamodelPaths.map(async (file) => [file, await readFile(path.resolve(file), 'utf8')]),
   )
-  const engine = await newEngine(wasm, adapter, datamodels)
+  const engineReady = newEngine(wasm, adapter, datamodels)
+  engineReady.catch(() => {}) // reported in the answer to each request
 
   // The native engine prints through the CLI: a `print` request whose answer needs no waiting.
   let printId = 0
   const print = (content) => send({ id: `print-${++printId}`, method: 'print', params: { content } })
 
-  /** Native methods whose wasm counterpart has another name or result shape. */
+  /**
+   * The wasm engine builds the schema of a migration list on a shadow database only within
+   * devDiagnostic and diagnoseMigrationHistory, and caches it; evaluateDataLoss and
+   * createMigration merely read that cache. After `migrate dev` applies pending migrations, the
+   * lookup misses ("shadow DB must be provided through an external factory"): diagnosing the
+   * now fully applied history fills the cache, and the call is retried once.
+   */
+  const withMigrationSchema = (method) => async (engine, params) => {
+    try {
+      return await engine[method](params)
+    } catch (error) {
+      if (!/shadow DB must be provided through an external factory/.test(error?.message)) throw error
+      const { migrationsList, filters } = params
+      await engine.diagnoseMigrationHistory({ migrationsList, filters, optInToShadowDatabase: true })
+      return engine[method](params)
+    }
+  }
+
+  /** Native methods whose wasm counterpart has another name, result shape or limitation. */
   const methods = {
-    getDatabaseVersion: (params) => engine.version(params),
-    async diff(params) {
+    evaluateDataLoss: withMigrationSchema('evaluateDataLoss'),
+    createMigration: withMigrationSchema('createMigration'),
+    getDatabaseVersion: (engine, params) => engine.version(params),
+    async diff(engine, params) {
       const { stdout, ...result } = await engine.diff(params)
       if (stdout) print(stdout)
       return { ...result, stdout: null }
     },
   }
 
+  // A Rust panic surfaces as an uncaught WebAssembly.RuntimeError, not as a rejection: it fails
+  // the request in flight, and every later one, since the engine is unusable afterwards.
+  let inFlight
+  let panic
+  rescue = (error) => {
+    if (!(error instanceof WebAssembly.RuntimeError) || !inFlight) return false
+    panic = error
+    inFlight.reject(error)
+    return true
+  }
+
   async function handle({ id, method, params }) {
-    const run = methods[method] ?? (typeof engine[method] === 'function' ? (p) => engine[method](p) : undefined)
-    if (!run) return send({ id, error: { code: -32601, message: `Method not found: ${method}` } })
     try {
-      send({ id, result: (await run(params)) ?? null })
+      if (panic) throw panic
+      const engine = await engineReady
+      const run = methods[method] ?? (typeof engine[method] === 'function' && ((e, p) => e[method](p)))
+      if (!run) return send({ id, error: { code: -32601, message: `Method not found: ${method}` } })
+      const result = await new Promise((resolve, reject) => {
+        inFlight = { reject }
+        run(engine, params).then(resolve, reject)
+      })
+      send({ id, result: result ?? null })
     } catch (error) {
       log('ERROR', `${method} failed: ${error?.stack ?? error}`)
       send({ id, error: toRpcError(error, adapter.errorRegistry) })
+    } finally {
+      inFlight = undefined
     }
   }
 
@@ -306,7 +353,7 @@ async function serve(wasm, factory, adapter, datamodelPaths) {
     shuttingDown = true
     setTimeout(() => process.exit(code), 5000).unref() // a stuck pool must not keep the process alive
     await factory.closeAll()
-    engine.free()
+    if (!panic) (await engineReady.catch(() => undefined))?.free()
     process.exitCode = code
   }
   // The CLI ends stdin when done, and on Linux sends SIGTERM right after.
@@ -342,13 +389,13 @@ async function main() {
   else await serve(wasm, factory, adapter, args.datamodels)
 }
 
-// A failure outside a request (bad arguments, malformed params rejected inside wasm) ends the
-// process with an ERROR log line, which the CLI reports. A wasm trap is a Rust panic: exit code
-// 101 makes the CLI report it as it does the native engine's panics.
+// A failure outside a request ends the process with an ERROR log line, which the CLI reports
+// (exit code 101 marks a Rust panic, as with the native engine).
 function fail(error) {
   const isPanic = error instanceof WebAssembly.RuntimeError
   log('ERROR', isPanic ? `panicked: ${panics.message}\n${error.stack}` : String(error?.stack ?? error))
   process.exit(isPanic ? 101 : 1)
 }
-process.on('uncaughtException', fail)
+let rescue = () => false // while serving: turns a panic into the answer to the request in flight
+process.on('uncaughtException', (error) => rescue(error) || fail(error))
 main().catch(fail)
