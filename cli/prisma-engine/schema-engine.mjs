@@ -347,6 +347,7 @@ async function serve(wasm, factory, adapter, datamodelPaths) {
     }
   }
 
+  // Exiting explicitly: the engine may leave timers behind (e.g. after applying migrations).
   let shuttingDown = false
   async function shutdown(code) {
     if (shuttingDown) return
@@ -354,7 +355,7 @@ async function serve(wasm, factory, adapter, datamodelPaths) {
     setTimeout(() => process.exit(code), 5000).unref() // a stuck pool must not keep the process alive
     await factory.closeAll()
     if (!panic) (await engineReady.catch(() => undefined))?.free()
-    process.exitCode = code
+    process.exit(code)
   }
   // The CLI ends stdin when done, and on Linux sends SIGTERM right after.
   process.on('SIGTERM', () => shutdown(0))
@@ -385,8 +386,11 @@ async function main() {
   const url = args.datasource.url || process.env.DATABASE_URL || ''
   const factory = new BridgeAdapterFactory(url, args.datasource.shadowDatabaseUrl || undefined)
   const adapter = bindMigrationAwareSqlAdapterFactory(factory)
-  if (args.command) await runCliCommand(args.command, wasm, factory, adapter)
-  else await serve(wasm, factory, adapter, args.datamodels)
+  if (args.command) {
+    await runCliCommand(args.command, wasm, factory, adapter)
+    process.exit()
+  }
+  await serve(wasm, factory, adapter, args.datamodels)
 }
 
 // A failure outside a request ends the process with an ERROR log line, which the CLI reports
