@@ -104,7 +104,8 @@ export async function openEmbeddedCluster(
     password: config.password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root: as root, run it as a `postgres` system user (created if needed).
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
     onLog,
