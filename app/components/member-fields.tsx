@@ -66,3 +66,46 @@ export function ProfileFieldset({ fields }: { fields: ProfileFields }) {
     </>
   )
 }
+
+type MemberDetails = {
+  type: 'NATURAL_PERSON' | 'LEGAL_ENTITY'
+  firstName: string
+  lastName: string
+  nickname: string
+  organizationName: string
+  email: string
+  homePhone: string
+  mobilePhone: string
+  address: string
+  postalCode: string
+  city: string
+  country: string
+  language: 'fr' | 'en' | null
+}
+
+/** Identity and contact details as a read-only list (empty fields are left out). */
+export function MemberDetailsList({ member }: { member: MemberDetails }) {
+  const { t } = useTranslation()
+  const rows: [string, string][] = [
+    [t('member.type'), t(`member.types.${member.type}`)],
+    [t('member.firstName'), member.firstName],
+    [t('member.lastName'), member.lastName],
+    [t('member.nickname'), member.nickname],
+    [t('member.organizationName'), member.organizationName],
+    [t('member.email'), member.email],
+    [t('member.homePhone'), member.homePhone],
+    [t('member.mobilePhone'), member.mobilePhone],
+    [t('member.address'), [member.address, `${member.postalCode} ${member.city}`.trim(), member.country].filter(Boolean).join('\n')],
+    [t('member.language'), member.language ? t(`languages.${member.language}`) : t('member.languageAuto')],
+  ]
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+      {rows.filter(([, value]) => value).map(([label, value]) => (
+        <div key={label} className="contents">
+          <dt className="text-gray-600">{label}</dt>
+          <dd className="whitespace-pre-line">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
+import { MemberDetailsList } from '#app/components/member-fields.tsx'
 import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
 import { getMemberDetail, setMemberStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
@@ -48,18 +49,6 @@ export default function MemberDetail() {
   const lang = i18n.language
   const revoked = searchParams.get('revoked')
   const notice = searchParams.get('created') ? t('members.created') : searchParams.get('saved') ? t('members.saved') : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
-  const info: [string, string][] = [
-    [t('member.type'), t(`member.types.${member.type}`)],
-    [t('member.firstName'), member.firstName],
-    [t('member.lastName'), member.lastName],
-    [t('member.nickname'), member.nickname],
-    [t('member.organizationName'), member.organizationName],
-    [t('member.email'), member.email],
-    [t('member.homePhone'), member.homePhone],
-    [t('member.mobilePhone'), member.mobilePhone],
-    [t('member.address'), [member.address, `${member.postalCode} ${member.city}`.trim(), member.country].filter(Boolean).join('\n')],
-    [t('member.language'), member.language ? t(`languages.${member.language}`) : t('member.languageAuto')],
-  ]
   return (
     <div className="space-y-4">
       <p className="text-sm"><Link to="/admin/members">← {t('admin.members')}</Link></p>
@@ -73,14 +62,7 @@ export default function MemberDetail() {
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card" aria-labelledby="identity">
           <h2 id="identity" className="mb-2 text-lg font-semibold">{t('member.identity')}</h2>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-            {info.filter(([, v]) => v).map(([label, value]) => (
-              <div key={label} className="contents">
-                <dt className="text-gray-600">{label}</dt>
-                <dd className="whitespace-pre-line">{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <MemberDetailsList member={member} />
         </section>
         <section className="card space-y-3" aria-labelledby="membership">
           <h2 id="membership" className="text-lg font-semibold">{t('member.membership')}</h2>

@@ -6,7 +6,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton, useIsPending } from '#app/components/forms.tsx'
-import { ProfileFieldset } from '#app/components/member-fields.tsx'
+import { MemberDetailsList, ProfileFieldset } from '#app/components/member-fields.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
 import { findTakenFields, uniqueViolationFields } from '#app/models/member/manage.server.ts'
 import { ProfileSchema } from '#app/models/member/member.schema.ts'
@@ -84,27 +84,9 @@ function ProfileForm({ profile }: { profile: ProfileData }) {
 
 function ReadOnlyProfile({ profile, contactEmail }: { profile: ProfileData; contactEmail: string }) {
   const { t } = useTranslation()
-  const rows: [string, string][] = [
-    [t('member.type'), t(`member.types.${profile.type}`)],
-    [t('member.firstName'), profile.firstName],
-    [t('member.lastName'), profile.lastName],
-    [t('member.nickname'), profile.nickname],
-    [t('member.organizationName'), profile.organizationName],
-    [t('member.email'), profile.email],
-    [t('member.homePhone'), profile.homePhone],
-    [t('member.mobilePhone'), profile.mobilePhone],
-    [t('member.address'), [profile.address, `${profile.postalCode} ${profile.city}`.trim(), profile.country].filter(Boolean).join('\n')],
-  ]
   return (
     <section className="card space-y-3">
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
-        {rows.filter(([, v]) => v).map(([label, value]) => (
-          <div key={label} className="contents">
-            <dt className="text-gray-600">{label}</dt>
-            <dd className="whitespace-pre-line">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <MemberDetailsList member={profile} />
       <p className="text-sm text-gray-700">
         {t('profile.readOnly')} <a href={`mailto:${contactEmail}`}>{contactEmail}</a>
       </p>
