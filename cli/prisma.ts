@@ -26,8 +26,12 @@ export function nativeSchemaEngine(): string | undefined {
   ]
   for (const dir of dirs) {
     const names = fs.existsSync(dir) ? fs.readdirSync(dir) : []
-    const engine = names.find((name) => /^schema-engine-[\w.-]+$/.test(name) && !/\.(gz|sha256|sig)$/.test(name))
-    if (engine) return path.join(dir, engine)
+    for (const name of names) {
+      const file = path.join(dir, name)
+      if (/^schema-engine-[\w.-]+$/.test(name) && !/\.(gz|sha256|sig)$/.test(name) && fs.statSync(file).isFile()) {
+        return file
+      }
+    }
   }
   return undefined
 }
@@ -37,7 +41,11 @@ export function prismaEnv(databaseUrl?: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' }
   if (databaseUrl) env.DATABASE_URL = databaseUrl
   const engineChosen = env.PRISMA_SCHEMA_ENGINE_BINARY || env.PRISMA_MIGRATION_ENGINE_BINARY
-  if (!engineChosen && !nativeSchemaEngine()) env.PRISMA_SCHEMA_ENGINE_BINARY = schemaEngineBridge
+  if (!engineChosen && !nativeSchemaEngine()) {
+    env.PRISMA_SCHEMA_ENGINE_BINARY = schemaEngineBridge
+    // The CLI executes the bridge directly: its `#!/usr/bin/env node` must find this Node first.
+    env.PATH = [path.dirname(process.execPath), env.PATH].filter(Boolean).join(path.delimiter)
+  }
   return env
 }
 

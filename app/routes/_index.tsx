@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { StatusBadge, formatDate } from '#app/components/member-status.tsx'
 import { getProfile } from '#app/models/member/profile.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
@@ -42,4 +43,4 @@ export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
 
-export const meta: MetaFunction = () => [{ title: 'Coin' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'nav.dashboard')

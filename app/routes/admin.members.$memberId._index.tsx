@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -14,6 +14,7 @@ import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { displayName, revokeSessions } from '#app/utils/session.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('status'), status: z.enum(MEMBER_STATUSES) }),
@@ -123,3 +124,6 @@ export default function MemberDetail() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  pageTitle(matches, 'members.detailTitle', { name: data?.member.displayName ?? '' })

@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -10,6 +10,7 @@ import { AdminMemberSchema } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 const isoDate = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '')
 
@@ -62,3 +63,5 @@ export default function EditMember() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, 'members.edit', { username: data?.displayUsername ?? '' })

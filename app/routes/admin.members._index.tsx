@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -7,6 +7,7 @@ import { listMembers } from '#app/models/member/list.server.ts'
 import { MEMBER_STATUSES, MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { displayName } from '#app/utils/session.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -115,3 +116,5 @@ export default function MembersList() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'admin.members')

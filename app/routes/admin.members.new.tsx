@@ -1,5 +1,5 @@
 import { parseWithZod } from '@conform-to/zod/v4'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Link, useActionData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { createMember, findTakenFields, uniqueViolationFields } from '#app/models/member/manage.server.ts'
 import { AdminMemberSchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -49,3 +50,5 @@ export default function NewMember() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'members.new')

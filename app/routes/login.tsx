@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { authenticateLogin, LoginError, safeRedirect } from '#app/utils/auth.server.ts'
 import { createSession, getSessionMember } from '#app/utils/session.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Public page: the only check is that a logged-in member has nothing to do here.
@@ -63,4 +64,4 @@ export default function Login() {
   )
 }
 
-export const meta: MetaFunction = () => [{ title: 'Connexion — Coin' }]
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'login.title')

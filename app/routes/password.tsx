@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -10,6 +10,7 @@ import { ChangePasswordSchema } from '#app/models/member/member.schema.ts'
 import { changePassword } from '#app/models/member/profile.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
 import { revokeSessions } from '#app/utils/session.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireMember(request)
@@ -64,3 +65,5 @@ export default function ChangePassword() {
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'password.title')

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
@@ -13,6 +13,7 @@ import { ProfileSchema } from '#app/models/member/member.schema.ts'
 import { getProfile, updateProfile } from '#app/models/member/profile.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
@@ -97,3 +98,5 @@ function ReadOnlyProfile({ profile, contactEmail }: { profile: ProfileData; cont
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />
 }
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'profile.title')

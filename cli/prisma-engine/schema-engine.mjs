@@ -20,6 +20,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 import * as wasmBindings from '@prisma/schema-engine-wasm/schema_engine_bg'
 import pg from 'pg'
+import { parse as parseConnectionString } from 'pg-connection-string'
 
 const CHAR_OID = 18 // PostgreSQL's internal one-byte "char" type
 const TEXT_OID = 25
@@ -52,17 +53,17 @@ function parseArgs(argv) {
 
 const quoteIdent = (name) => `"${name.replaceAll('"', '""')}"`
 
-/** Returns `url` pointing at another database on the same server. */
-function withDatabase(url, database) {
-  const u = new URL(url)
-  u.pathname = `/${encodeURIComponent(database)}`
-  return u.toString()
-}
-
-/** pg settings for a Prisma connection URL; `?schema=` becomes the search path, as natively. */
-function pgConfig(url) {
-  const schema = new URL(url).searchParams.get('schema')
-  return schema ? { connectionString: url, options: `-c search_path=${quoteIdent(schema)}` } : { connectionString: url }
+/**
+ * pg settings for a Prisma connection URL, or for another database on the same server.
+ * `?schema=` becomes the search path, as with the native engine.
+ */
+function pgConfig(url, database) {
+  const config = { ...parseConnectionString(url) }
+  if (database) config.database = database
+  if (config.schema) {
+    config.options = [config.options, `-c search_path=${quoteIdent(config.schema)}`].join(' ').trim()
+  }
+  return config
 }
 
 /**
@@ -113,9 +114,8 @@ class BridgeAdapterFactory {
     this.shadowDatabaseUrl = shadowDatabaseUrl
   }
 
-  async openAdapter(url, afterDispose = async () => {}) {
-    const schema = new URL(url).searchParams.get('schema') ?? undefined
-    const adapter = withCharColumns(await new PrismaPg(pgConfig(url), { schema }).connect())
+  async openAdapter(config, afterDispose = async () => {}) {
+    const adapter = withCharColumns(await new PrismaPg(config, { schema: config.schema }).connect())
     const { startTransaction, dispose } = adapter
     let disposed
     adapter.startTransaction = async (...args) => withCharColumns(await startTransaction.apply(adapter, args))
@@ -136,11 +136,11 @@ class BridgeAdapterFactory {
 
   connect() {
     if (!this.url) throw new Error('No datasource URL: set DATABASE_URL or datasource.url in prisma.config.ts.')
-    return this.openAdapter(this.url)
+    return this.openAdapter(pgConfig(this.url))
   }
 
   async connectToShadowDb() {
-    if (this.shadowDatabaseUrl) return this.openAdapter(this.shadowDatabaseUrl)
+    if (this.shadowDatabaseUrl) return this.openAdapter(pgConfig(this.shadowDatabaseUrl))
     const name = `prisma_migrate_shadow_db_${randomUUID()}`
     const admin = new pg.Client(pgConfig(this.url))
     await admin.connect()
@@ -151,7 +151,7 @@ class BridgeAdapterFactory {
       throw error
     }
     log('INFO', `Created temporary shadow database ${name}`)
-    return this.openAdapter(withDatabase(this.url, name), async () => {
+    return this.openAdapter(pgConfig(this.url, name), async () => {
       try {
         await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`)
         log('INFO', `Dropped temporary shadow database ${name}`)
@@ -166,7 +166,8 @@ class BridgeAdapterFactory {
   }
 }
 
-// The engine's panic hook stores the Rust panic message here before the wasm traps.
+// The engine's panic hook stores the Rust panic message here before the wasm traps. The trap
+// itself surfaces as an uncaught WebAssembly.RuntimeError, which `rescue` may claim.
 const panics = {
   message: '',
   set_message(message) {
@@ -174,6 +175,8 @@ const panics = {
   },
 }
 globalThis.PRISMA_WASM_PANIC_REGISTRY = panics
+let rescue = () => false
+process.on('uncaughtException', (error) => rescue(error) || fail(error))
 
 /** Instantiates the wasm module (its own entry point needs --experimental-wasm-modules on Node 20). */
 async function loadWasmEngine() {
@@ -249,15 +252,15 @@ async function runCliCommand(command, wasm, factory, adapter) {
         throw error
       }
     } else if (command === 'create-database') {
-      const name = decodeURIComponent(new URL(factory.url).pathname.slice(1))
-      const admin = new pg.Client(pgConfig(withDatabase(factory.url, 'postgres')))
+      const { database } = parseConnectionString(factory.url)
+      const admin = new pg.Client(pgConfig(factory.url, 'postgres'))
       await admin.connect()
       try {
-        await admin.query(`CREATE DATABASE ${quoteIdent(name)}`)
+        await admin.query(`CREATE DATABASE ${quoteIdent(database)}`)
       } finally {
         await admin.end()
       }
-      log('INFO', `Database ${name} created`)
+      log('INFO', `Database ${database} created`)
     } else {
       throw new Error(`Unknown command: cli ${command}`)
     }
@@ -276,11 +279,11 @@ async function runCliCommand(command, wasm, factory, adapter) {
  * request gets an answer, even when the engine cannot start (e.g. the database is unreachable)
  * or has panicked: the CLI exits silently, with code 0, when the engine dies mid-request.
  */
-async function serve(wasm, factory, adapter, datamodelPaths) {
-  const datamodels = await Promise.all(
-    datamodelPaths.map(async (file) => [file, await readFile(path.resolve(file), 'utf8')]),
+function serve(wasm, factory, adapter, datamodelPaths) {
+  const readDatamodel = async (file) => [file, await readFile(path.resolve(file), 'utf8')]
+  const engineReady = Promise.all(datamodelPaths.map(readDatamodel)).then((datamodels) =>
+    newEngine(wasm, adapter, datamodels),
   )
-  const engineReady = newEngine(wasm, adapter, datamodels)
   engineReady.catch(() => {}) // reported in the answer to each request
 
   // The native engine prints through the CLI: a `print` request whose answer needs no waiting.
@@ -317,8 +320,7 @@ async function serve(wasm, factory, adapter, datamodelPaths) {
     },
   }
 
-  // A Rust panic surfaces as an uncaught WebAssembly.RuntimeError, not as a rejection: it fails
-  // the request in flight, and every later one, since the engine is unusable afterwards.
+  // A panic fails the request in flight, and every later one: the engine is unusable afterwards.
   let inFlight
   let panic
   rescue = (error) => {
@@ -390,7 +392,7 @@ async function main() {
     await runCliCommand(args.command, wasm, factory, adapter)
     process.exit()
   }
-  await serve(wasm, factory, adapter, args.datamodels)
+  serve(wasm, factory, adapter, args.datamodels)
 }
 
 // A failure outside a request ends the process with an ERROR log line, which the CLI reports
@@ -400,6 +402,4 @@ function fail(error) {
   log('ERROR', isPanic ? `panicked: ${panics.message}\n${error.stack}` : String(error?.stack ?? error))
   process.exit(isPanic ? 101 : 1)
 }
-let rescue = () => false // while serving: turns a panic into the answer to the request in flight
-process.on('uncaughtException', (error) => rescue(error) || fail(error))
 main().catch(fail)

@@ -45,6 +45,12 @@ describe('login', () => {
     expect(stored[0].id).toMatch(/^[0-9a-f]{64}$/)
   })
 
+  test('the session cookie is Secure when the request came over HTTPS', async () => {
+    const { createSession } = await import('#app/utils/session.server.ts')
+    expect(await createSession({ memberId: member.id, request: new Request('https://coin.example/login') })).toMatch(/; Secure/)
+    expect(await createSession({ memberId: member.id, request: new Request('http://localhost/login') })).not.toMatch(/Secure/)
+  })
+
   test('a wrong password and an unknown account get the same message', async () => {
     const wrong = unwrap(await login(member.username, 'not the password'))
     const unknown = unwrap(await login('nobody-here', PASSWORD))

@@ -1,0 +1,38 @@
+import pino from 'pino'
+import { expect, test } from 'vitest'
+import { prisma } from '#app/utils/db.server.ts'
+import { run as purgeExpiredSessions } from '#jobs/purge-expired-sessions.ts'
+import { startWorker } from '#jobs/worker.ts'
+import { insertMember } from '#tests/factories/member.ts'
+
+const log = pino({ level: 'silent' })
+
+test('purge-expired-sessions deletes expired sessions and old login attempts, and is idempotent', async () => {
+  const member = await insertMember()
+  const now = new Date('2026-06-01T12:00:00Z')
+  await prisma.session.createMany({
+    data: [
+      { id: 'a'.repeat(64), memberId: member.id, expiresAt: new Date('2026-06-01T11:59:59Z') },
+      { id: 'b'.repeat(64), memberId: member.id, expiresAt: new Date('2026-06-02T00:00:00Z') },
+    ],
+  })
+  await prisma.loginAttempt.createMany({
+    data: [
+      { identifier: 'x', ipAddress: '192.0.2.1', success: false, at: new Date('2026-05-31T11:00:00Z') },
+      { identifier: 'x', ipAddress: '192.0.2.1', success: false, at: new Date('2026-06-01T11:00:00Z') },
+    ],
+  })
+  expect(await purgeExpiredSessions({ now, log })).toEqual({ sessions: 1, loginAttempts: 1 })
+  expect(await purgeExpiredSessions({ now, log })).toEqual({ sessions: 0, loginAttempts: 0 })
+  expect((await prisma.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(['b'.repeat(64)])
+})
+
+test('the worker registers its schedules in PostgreSQL and stops cleanly', async () => {
+  const stop = await startWorker({ databaseUrl: process.env.DATABASE_URL! })
+  try {
+    const rows = await prisma.$queryRaw<{ name: string; cron: string; timezone: string }[]>`SELECT name, cron, timezone FROM pgboss.schedule`
+    expect(rows).toEqual([{ name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' }])
+  } finally {
+    await stop()
+  }
+}, 60_000)
