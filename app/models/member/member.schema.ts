@@ -29,6 +29,9 @@ export const EmailSchema = z
   .max(254, { message: 'tooLong' })
   .pipe(z.email({ message: 'emailInvalid' }))
 
+// Cross-field rules run even when another field is wrong, so a form shows every error at once.
+const everyError = { when: () => true }
+
 /** Contact and identity fields a member may edit on their profile (when the ISP allows it). */
 export const ProfileSchema = z
   .object({
@@ -55,10 +58,10 @@ export const ProfileSchema = z
       if (!value.firstName) ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'nameRequired' })
       if (!value.lastName) ctx.addIssue({ code: 'custom', path: ['lastName'], message: 'nameRequired' })
     }
-    if (value.country.toLowerCase() === 'france' && value.postalCode && !/^\d{5}$/.test(value.postalCode)) {
+    if (value.country?.toLowerCase() === 'france' && value.postalCode && !/^\d{5}$/.test(value.postalCode)) {
       ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'postalCodeInvalid' })
     }
-  })
+  }, everyError)
 
 const optionalDate = z
   .string()
@@ -93,10 +96,10 @@ export const AdminMemberSchema = z
   })
   .and(ProfileSchema)
   .superRefine((value, ctx) => {
-    if (value.dateJoined && value.resignDate && value.resignDate < value.dateJoined) {
+    if (value.dateJoined instanceof Date && value.resignDate instanceof Date && value.resignDate < value.dateJoined) {
       ctx.addIssue({ code: 'custom', path: ['resignDate'], message: 'resignBeforeJoin' })
     }
-  })
+  }, everyError)
 
 export const ChangePasswordSchema = z
   .object({
