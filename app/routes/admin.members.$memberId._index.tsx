@@ -8,7 +8,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { MemberDetailsList } from '#app/components/member-fields.tsx'
 import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
-import { getMemberDetail, setMemberStatus } from '#app/models/member/manage.server.ts'
+import { getMemberDetail, setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -36,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   if (submission.value.intent === 'status') {
-    if (!(await setMemberStatus({ id: memberId, status: submission.value.status }))) notFound()
+    if ((await setMembersStatus({ ids: [memberId], status: submission.value.status })) === 0) notFound()
     return redirect(`/admin/members/${memberId}?saved=status`)
   }
   const count = await revokeSessions({ memberId })

@@ -1,9 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
 import { listMembers } from '#app/models/member/list.server.ts'
+import { setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES, MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { displayName } from '#app/utils/session.server.ts'
@@ -21,6 +25,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
+const BulkStatusSchema = z.object({
+  intent: z.literal('setStatus'),
+  status: z.enum(MEMBER_STATUSES, { message: 'required' }),
+  ids: z.array(z.coerce.number().int().positive()).min(1, { message: 'noneSelected' }).max(500),
+})
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const submission = parseWithZod(await request.formData(), { schema: BulkStatusSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  const count = await setMembersStatus(submission.value)
+  const back = new URL(request.url).searchParams
+  back.set('updated', String(count))
+  return redirect(`/admin/members?${back.toString()}`)
+}
+
 const SORTABLE = [
   ['username', 'member.username'],
   ['name', 'member.name'],
@@ -31,7 +51,10 @@ const SORTABLE = [
 
 export default function MembersList() {
   const { query, total, pageCount, members } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const bulkErrors = actionData?.result.error
   const [searchParams] = useSearchParams()
+  const updated = searchParams.get('updated')
   const { t, i18n } = useTranslation()
   const withParams = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(searchParams)
@@ -43,6 +66,9 @@ export default function MembersList() {
   }
   const csvParams = new URLSearchParams(searchParams)
   csvParams.delete('page')
+  csvParams.delete('updated')
+  const listParams = new URLSearchParams(searchParams)
+  listParams.delete('updated')
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -68,11 +94,26 @@ export default function MembersList() {
         <input type="hidden" name="dir" value={query.dir} />
         <button type="submit" className="btn">{t('members.filter')}</button>
       </Form>
-      <p className="text-sm text-gray-600" role="status">{t('members.count', { count: total })}</p>
+      {updated !== null ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('members.bulkUpdated', { count: Number(updated) })}</p> : null}
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <p className="text-sm text-gray-600" role="status">{t('members.count', { count: total })}</p>
+        <Form id="bulk" method="POST" action={`/admin/members?${listParams.toString()}`} className="flex flex-wrap items-end gap-2">
+          <input type="hidden" name="intent" value="setStatus" />
+          <div>
+            <label htmlFor="bulk-status">{t('members.bulkLabel')}</label>
+            <select id="bulk-status" name="status" className="input" defaultValue="MEMBER">
+              {MEMBER_STATUSES.map((s) => <option key={s} value={s}>{t('members.bulkSetStatus', { status: t(`member.statuses.${s}`) })}</option>)}
+            </select>
+          </div>
+          <button type="submit" className="btn-secondary">{t('actions.apply')}</button>
+          {bulkErrors?.ids ? <p role="alert" className="w-full text-sm text-red-700">{t('errors:noneSelected')}</p> : null}
+        </Form>
+      </div>
       <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50 text-left">
             <tr>
+              <th scope="col" className="w-8 px-3 py-2"><span className="sr-only">{t('members.select')}</span></th>
               {SORTABLE.map(([key, label]) => {
                 const active = query.sort === key
                 const nextDir = active && query.dir === 'asc' ? 'desc' : 'asc'
@@ -89,6 +130,9 @@ export default function MembersList() {
           <tbody className="divide-y divide-gray-100">
             {members.map((m) => (
               <tr key={m.id} className="hover:bg-gray-50">
+                <td className="px-3 py-2">
+                  <input type="checkbox" form="bulk" name="ids" value={m.id} aria-label={t('members.selectOne', { name: m.name || m.username })} />
+                </td>
                 <td className="px-3 py-2 font-mono"><Link to={`/admin/members/${m.id}`}>{m.username}</Link></td>
                 <td className="px-3 py-2">{m.name}</td>
                 <td className="px-3 py-2">{m.email}</td>
@@ -97,7 +141,7 @@ export default function MembersList() {
               </tr>
             ))}
             {members.length === 0 ? (
-              <tr><td colSpan={5} className="px-3 py-6 text-center text-gray-600">{t('members.none')}</td></tr>
+              <tr><td colSpan={6} className="px-3 py-6 text-center text-gray-600">{t('members.none')}</td></tr>
             ) : null}
           </tbody>
         </table>

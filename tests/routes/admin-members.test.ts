@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { loader as csvLoader } from '#app/routes/admin.members[.csv].tsx'
-import { loader as listLoader } from '#app/routes/admin.members._index.tsx'
+import { action as listAction, loader as listLoader } from '#app/routes/admin.members._index.tsx'
 import { action as newAction } from '#app/routes/admin.members.new.tsx'
 import { action as detailAction, loader as detailLoader } from '#app/routes/admin.members.$memberId._index.tsx'
 import { action as editAction, loader as editLoader } from '#app/routes/admin.members.$memberId.edit.tsx'
@@ -47,6 +47,22 @@ describe('members list', () => {
     expect(odd.total).toBe(60)
     expect(odd.query).toMatchObject({ sort: 'username', page: 1 })
   })
+  test('sets the status of the ticked members and comes back to the same filter', async () => {
+    const a = await insertMember({ status: 'PENDING' })
+    const b = await insertMember({ status: 'PENDING' })
+    const untouched = await insertMember({ status: 'PENDING' })
+    const response = await listAction({
+      request: makeRequest('/admin/members?q=x&status=PENDING', { cookie, form: { intent: 'setStatus', status: 'MEMBER', ids: [String(a.id), String(b.id)] } }),
+      params: {}, context: {},
+    })
+    expect((response as Response).headers.get('location')).toBe('/admin/members?q=x&status=PENDING&updated=2')
+    const rows = await prisma.member.findMany({ where: { id: { in: [a.id, b.id, untouched.id] } }, orderBy: { id: 'asc' }, select: { status: true } })
+    expect(rows.map((r) => r.status)).toEqual(['MEMBER', 'MEMBER', 'PENDING'])
+    const none = unwrap(await listAction({ request: makeRequest('/admin/members', { cookie, form: { intent: 'setStatus', status: 'MEMBER' } }), params: {}, context: {} }))
+    expect(none.status).toBe(400)
+    expect(none.data.result.error).toEqual({ ids: ['noneSelected'] })
+  })
+
   test('CSV export of the current filter opens in a spreadsheet', async () => {
     const response = await csvLoader({ request: makeRequest('/admin/members.csv?q=listtest&status=PENDING&sort=name', { cookie }), params: {}, context: {} })
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')

@@ -88,9 +88,10 @@ export async function updateMember(id: number, input: AdminMemberInput) {
   })
 }
 
-export async function setMemberStatus({ id, status }: { id: number; status: MemberStatus }) {
-  const { count } = await prisma.member.updateMany({ where: { id }, data: { status } })
-  return count === 1
+/** Sets the membership status of the given members (Coin's "set as member / non-member" actions); returns how many changed. */
+export async function setMembersStatus({ ids, status }: { ids: number[]; status: MemberStatus }) {
+  const { count } = await prisma.member.updateMany({ where: { id: { in: ids } }, data: { status } })
+  return count
 }
 
 /** Everything the staff member page shows. */
