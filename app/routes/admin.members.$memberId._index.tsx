@@ -13,7 +13,7 @@ import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
-import { displayName, revokeSessions } from '#app/utils/session.server.ts'
+import { displayName, listSessions, revokeSessions } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
 const ActionSchema = z.discriminatedUnion('intent', [
@@ -26,7 +26,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { memberId } = MemberIdParams.parse(params)
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
-  return { member: { ...member, displayName: displayName(member), hasPassword: Boolean(member.password) } }
+  const sessions = await listSessions({ memberId: member.id })
+  return { member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) } }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { memberId } = MemberIdParams.parse(params)
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
-  const { id, password: _p, sessions: _s, lastLoginAt: _l, createdAt: _c, updatedAt: _u, ...fields } = member
+  const { id, password: _p, lastLoginAt: _l, createdAt: _c, updatedAt: _u, ...fields } = member
   const defaults: AdminMemberDefaults = {
     ...fields,
     language: member.language ?? '',

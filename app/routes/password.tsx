@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, useActionData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
@@ -58,6 +58,7 @@ export default function ChangePassword() {
         <Field label={t('password.confirm')} {...getInputProps(fields.confirmPassword, { type: 'password' })} errors={fields.confirmPassword.errors} autoComplete="new-password" />
         <SubmitButton pending={pending}>{t('password.submit')}</SubmitButton>
       </Form>
+      <p className="text-sm"><Link to="/sessions">{t('password.sessionsLink')}</Link></p>
     </div>
   )
 }

@@ -100,6 +100,15 @@ export async function destroySession(request: Request) {
   return sessionCookie().serialize('', { maxAge: 0, secure: isHttps(request) })
 }
 
+/** A member's open sessions, most recently used first. */
+export function listSessions({ memberId }: { memberId: number }) {
+  return prisma.session.findMany({
+    where: { memberId, expiresAt: { gt: new Date() } },
+    orderBy: { lastSeenAt: 'desc' },
+    select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true },
+  })
+}
+
 /** Ends every session of a member ("log out everywhere"), optionally sparing one. */
 export async function revokeSessions({ memberId, exceptSessionId }: { memberId: number; exceptSessionId?: string }) {
   const { count } = await prisma.session.deleteMany({

@@ -73,3 +73,21 @@ describe('change password', () => {
     expect(await prisma.session.count({ where: { memberId: member.id } })).toBe(1)
   })
 })
+
+describe('my sessions', () => {
+  test('lists my sessions only and logs out the others, keeping this one', async () => {
+    const { loader: sessionsLoader, action: sessionsAction } = await import('#app/routes/sessions.tsx')
+    const { createSession } = await import('#app/utils/session.server.ts')
+    const { member, cookie } = await loginAs()
+    await createSession({ memberId: member.id, request: makeRequest('/login', { headers: { 'user-agent': 'Firefox on the other laptop' } }) })
+    const someoneElse = await loginAs()
+    const data = await sessionsLoader({ request: makeRequest('/sessions', { cookie }), params: {}, context: {} })
+    expect(data.sessions).toHaveLength(2)
+    expect(data.sessions.filter((s) => s.current)).toHaveLength(1)
+    expect(data.sessions.map((s) => s.userAgent)).toContain('Firefox on the other laptop')
+    const response = await sessionsAction({ request: makeRequest('/sessions', { cookie, method: 'POST' }), params: {}, context: {} })
+    expect(response.headers.get('location')).toBe('/sessions?revoked=1')
+    expect(await prisma.session.count({ where: { memberId: member.id } })).toBe(1)
+    expect(await prisma.session.count({ where: { memberId: someoneElse.member.id } })).toBe(1)
+  })
+})

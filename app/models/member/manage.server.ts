@@ -105,7 +105,6 @@ export function getMemberDetail(id: number) {
       sendMembershipFeesEmail: true, roles: true, isActive: true, language: true, lastLoginAt: true,
       createdAt: true, updatedAt: true,
       password: { select: { updatedAt: true } },
-      sessions: { select: { id: true, createdAt: true, lastSeenAt: true, ipAddress: true, userAgent: true }, where: { expiresAt: { gt: new Date() } }, orderBy: { lastSeenAt: 'desc' } },
     },
   })
 }
