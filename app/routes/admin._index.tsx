@@ -2,18 +2,20 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { countMembersByStatus } from '#app/models/member/list.server.ts'
+import { BarChart } from '#app/components/bar-chart.tsx'
+import { countMembersByJoinYear, countMembersByStatus } from '#app/models/member/list.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
-  return { counts: await countMembersByStatus() }
+  const [counts, joins] = await Promise.all([countMembersByStatus(), countMembersByJoinYear()])
+  return { counts, joins }
 }
 
 export default function AdminOverview() {
-  const { counts } = useLoaderData<typeof loader>()
+  const { counts, joins } = useLoaderData<typeof loader>()
   const { t } = useTranslation()
   return (
     <div className="space-y-4">
@@ -28,6 +30,13 @@ export default function AdminOverview() {
           </li>
         ))}
       </ul>
+      {joins.length ? (
+        <BarChart
+          title={t('admin.joinsByYear')}
+          data={joins.map((j) => ({ key: String(j.year), value: j.count }))}
+          label={(count) => t('members.count', { count })}
+        />
+      ) : null}
     </div>
   )
 }

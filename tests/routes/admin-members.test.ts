@@ -145,3 +145,16 @@ describe('create and edit a member', () => {
     }
   })
 })
+
+describe('admin overview', () => {
+  test('counts members by status and current members by year joined', async () => {
+    const { loader } = await import('#app/routes/admin._index.tsx')
+    const { prisma } = await import('#app/utils/db.server.ts')
+    const data = await loader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })
+    expect(data.counts.MEMBER).toBe(await prisma.member.count({ where: { status: 'MEMBER' } }))
+    expect(data.counts.PENDING).toBe(await prisma.member.count({ where: { status: 'PENDING' } }))
+    expect(data.joins.reduce((sum, j) => sum + j.count, 0)).toBe(data.counts.MEMBER)
+    // Consecutive years, gaps filled with zero.
+    expect(data.joins.map((j) => j.year)).toEqual(data.joins.map((_, i) => data.joins[0].year + i))
+  })
+})

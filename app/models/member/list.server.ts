@@ -49,6 +49,17 @@ export async function countMembersByStatus() {
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all])) as Partial<Record<(typeof rows)[number]['status'], number>>
 }
 
+/** How many current members (status MEMBER) joined each year, oldest year first, years without any included. */
+export async function countMembersByJoinYear() {
+  const rows = await prisma.$queryRaw<{ year: number; count: number }[]>`
+    SELECT extract(year FROM "dateJoined")::int AS year, count(*)::int AS count
+    FROM "Member" WHERE status = 'MEMBER' GROUP BY 1 ORDER BY 1`
+  if (rows.length === 0) return []
+  const byYear = new Map(rows.map((r) => [r.year, r.count]))
+  const first = rows[0].year
+  return Array.from({ length: rows.at(-1)!.year - first + 1 }, (_, i) => ({ year: first + i, count: byYear.get(first + i) ?? 0 }))
+}
+
 const csvSelect = {
   ...listSelect, homePhone: true, mobilePhone: true, address: true, postalCode: true, city: true,
   country: true, resignDate: true,
