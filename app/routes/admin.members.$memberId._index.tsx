@@ -13,7 +13,8 @@ import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
-import { displayName, listSessions, revokeSessions } from '#app/utils/session.server.ts'
+import { displayName } from '#app/models/member/username.ts'
+import { listSessions, revokeSessions } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
 const ActionSchema = z.discriminatedUnion('intent', [

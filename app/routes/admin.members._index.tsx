@@ -10,7 +10,7 @@ import { listMembers } from '#app/models/member/list.server.ts'
 import { setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES, MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
-import { displayName } from '#app/utils/session.server.ts'
+import { displayName } from '#app/models/member/username.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createCookie } from '@remix-run/node'
 import { prisma } from './db.server.ts'
 import { getEnv } from './env.server.ts'
+import { displayName } from '#app/models/member/username.ts'
 import { getClientAddress } from './http.server.ts'
 
 export const SESSION_DAYS = 30
@@ -83,14 +84,6 @@ export async function getSessionMember(request: Request): Promise<SessionMember 
     language: member.language,
     displayName: displayName(member),
   }
-}
-
-/** Coin's display name: organisation for a legal entity, else nickname, else "first last". */
-export function displayName(m: { type: string; organizationName: string; nickname: string; firstName: string; lastName: string; username?: string }) {
-  if (m.type === 'LEGAL_ENTITY' && m.organizationName) return m.organizationName
-  if (m.nickname) return m.nickname
-  const full = `${m.firstName} ${m.lastName}`.trim()
-  return full || m.username || ''
 }
 
 /** Ends the request's session; returns the Set-Cookie header that clears the cookie. */

@@ -38,3 +38,11 @@ export function usernameCandidate(base: string, n: number) {
   const suffix = String(n)
   return base.slice(0, USERNAME_MAX - suffix.length) + suffix
 }
+
+/** Coin's display name: organisation for a legal entity, else nickname, else "first last". */
+export function displayName(m: { type: string; organizationName: string; nickname: string; firstName: string; lastName: string; username?: string }) {
+  if (m.type === 'LEGAL_ENTITY' && m.organizationName) return m.organizationName
+  if (m.nickname) return m.nickname
+  const full = `${m.firstName} ${m.lastName}`.trim()
+  return full || m.username || ''
+}
