@@ -22,9 +22,18 @@ export const i18nOptions = {
 
 export const isLanguage = (value: unknown): value is Language => LANGUAGES.includes(value as Language)
 
-/** A ready i18next instance, initialised synchronously from the bundled resources. */
-export function createI18n(language: Language) {
-  const i18n = i18next.createInstance()
-  void i18n.use(initReactI18next).init({ ...i18nOptions, lng: language, initAsync: false })
+const instances = new Map<Language, typeof i18next>()
+
+/**
+ * The i18next instance of a language, initialised synchronously from the bundled resources on
+ * first use and shared afterwards (its language never changes).
+ */
+export function getI18n(language: Language) {
+  let i18n = instances.get(language)
+  if (!i18n) {
+    i18n = i18next.createInstance()
+    void i18n.use(initReactI18next).init({ ...i18nOptions, lng: language, initAsync: false })
+    instances.set(language, i18n)
+  }
   return i18n
 }

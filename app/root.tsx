@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from '@remix-run/react'
-import { useMemo, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
 import { I18nextProvider, useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
-import { createI18n, DEFAULT_LANGUAGE, LANGUAGES } from './i18n.ts'
+import { DEFAULT_LANGUAGE, getI18n, LANGUAGES } from './i18n.ts'
 import { getIspName } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
@@ -29,7 +29,7 @@ export type RootLoader = typeof loader
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
   const language = data?.language ?? DEFAULT_LANGUAGE
-  const i18n = useMemo(() => createI18n(language), [language])
+  const i18n = getI18n(language)
   return (
     <html lang={language}>
       <head>

@@ -1,5 +1,5 @@
 import { createCookie } from '@remix-run/node'
-import { createI18n, DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from '#app/i18n.ts'
+import { DEFAULT_LANGUAGE, getI18n, isLanguage, LANGUAGES, type Language } from '#app/i18n.ts'
 
 export const languageCookie = createCookie('coin_lang', { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 })
 
@@ -26,13 +26,9 @@ export async function getLanguage(request: Request, preferred?: Language | null)
   return pickAcceptLanguage(request.headers.get('accept-language')) ?? DEFAULT_LANGUAGE
 }
 
-const instances = new Map<Language, ReturnType<typeof createI18n>>()
-
 /** A translate function for loaders and actions (page titles, CSV headers, messages). */
 export function getFixedT(language: Language, ns: 'common' | 'errors' = 'common') {
-  let i18n = instances.get(language)
-  if (!i18n) instances.set(language, (i18n = createI18n(language)))
-  return i18n.getFixedT(language, ns)
+  return getI18n(language).getFixedT(language, ns)
 }
 
 export { LANGUAGES }
