@@ -35,6 +35,13 @@ describe('members list', () => {
   test('searches names, email and organisation, case- and word-insensitively', async () => {
     expect((await list('q=DUPOND')).members.map((m) => m.name)).toEqual(['Hervé Dupond'])
     expect((await list('q=herv%C3%A9+dupond')).total).toBe(1)
+    // Accents and case do not matter, in the search or in the names.
+    expect((await list('q=HERVE')).members.map((m) => m.name)).toEqual(['Hervé Dupond'])
+    // A member renamed later is found under the new name only.
+    const renamed = await insertMember({ lastName: 'Avantrenommage' })
+    await prisma.member.update({ where: { id: renamed.id }, data: { lastName: 'Aprèsrenommage' } })
+    expect((await list('q=avantrenommage')).total).toBe(0)
+    expect((await list('q=apresrenommage')).total).toBe(1)
     expect((await list('q=amisdulien.fr')).members.map((m) => m.name)).toEqual(['Les Amis du Lien'])
     expect((await list('q=lien+amis')).total).toBe(1)
     expect((await list('q=nobody-matches-this')).total).toBe(0)

@@ -4,16 +4,30 @@ import type { MemberListQuery } from './member.schema.ts'
 
 export const PAGE_SIZE = 50
 
-/** Every word of the search must match one of the searchable fields. */
+/**
+ * A search word as the database stores searchText: lower-case, without accents (as PostgreSQL's
+ * unaccent, for the letters French names use).
+ */
+export function normalizeSearchWord(word: string) {
+  return word
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/ß/g, 'ss')
+}
+
+/**
+ * Every word of the search must appear in the member's names, username, email or organisation,
+ * ignoring case and accents ("herve dupond" finds "Hervé DUPOND"). Uses the trigram index on
+ * searchText.
+ */
 export function memberSearchWhere({ q, status }: Pick<MemberListQuery, 'q' | 'status'>): Prisma.MemberWhereInput {
-  const words = q.split(/\s+/).filter(Boolean).slice(0, 8)
+  const words = q.split(/\s+/).map(normalizeSearchWord).filter(Boolean).slice(0, 8)
   return {
     ...(status ? { status } : {}),
-    AND: words.map((word) => ({
-      OR: (['username', 'firstName', 'lastName', 'email', 'nickname', 'organizationName'] as const).map((field) => ({
-        [field]: { contains: word, mode: 'insensitive' as const },
-      })),
-    })),
+    AND: words.map((word) => ({ searchText: { contains: word } })),
   }
 }
 
