@@ -43,22 +43,10 @@ export function buildProgram() {
 
   program
     .command('web')
-    .description('run the web server alone (production: one or more behind a reverse proxy)')
+    .description('run the web server alone (production: WEB_CONCURRENCY processes, behind a reverse proxy)')
     .action(async () => {
-      const { openDatabase } = await import('./database.ts')
-      const { startWeb } = await import('./web.ts')
-      const { logger } = await import('#app/utils/logger.server.ts')
-      const database = await openDatabase()
-      const env = init()
-      const server = await startWeb()
-      logger.info({ port: env.PORT, host: env.HOST }, 'web server listening')
-      process.send?.({ type: 'listening' })
-      const shutdown = () => {
-        server.close(() => void database.close().then(() => process.exit(0)))
-        server.closeIdleConnections()
-      }
-      process.once('SIGTERM', shutdown)
-      process.once('SIGINT', shutdown)
+      const { serveWeb } = await import('./web.ts')
+      await serveWeb()
     })
 
   program

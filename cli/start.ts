@@ -9,9 +9,13 @@ import { migrateDatabase, openDatabase, PROJECT_ROOT } from './database.ts'
 
 const say = (message: string) => process.stdout.write(`${message}\n`)
 
+/**
+ * Runs `coin web` or `coin worker` as a child process. They run in production mode (React's fast
+ * server renderer for the production build), with the session secret this start resolved.
+ */
 function forkPiece(command: 'web' | 'worker', databaseUrl: string) {
   return fork(path.join(PROJECT_ROOT, 'bin', 'coin.js'), [command], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, COIN_CHILD: '1' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'production', SESSION_SECRET: getEnv().SESSION_SECRET },
     stdio: 'inherit',
   })
 }

@@ -1,3 +1,5 @@
+import cluster from 'node:cluster'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import type { Server } from 'node:http'
 import path from 'node:path'
@@ -9,7 +11,7 @@ import express from 'express'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isCrossOriginWrite } from '#app/utils/http.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
-import { PROJECT_ROOT } from './database.ts'
+import { openDatabase, PROJECT_ROOT } from './database.ts'
 
 export const BUILD_DIR = path.join(PROJECT_ROOT, 'build')
 
@@ -49,4 +51,49 @@ export async function startWeb({ port = getEnv().PORT, host = getEnv().HOST }: {
       reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: set PORT to another port`) : error),
     )
   })
+}
+
+/**
+ * `coin web`: serves the app until SIGTERM or SIGINT. With WEB_CONCURRENCY above 1, a primary
+ * process runs that many server processes sharing the port (node:cluster), replaces one that
+ * crashes, and tells its parent (`coin start`) once all of them listen.
+ */
+export async function serveWeb() {
+  const database = await openDatabase()
+  const env = getEnv()
+  if (env.WEB_CONCURRENCY > 1 && cluster.isPrimary) {
+    let stopping = false
+    const workers = Array.from({ length: env.WEB_CONCURRENCY }, () => cluster.fork())
+    await Promise.all(workers.map((worker) => once(worker, 'listening')))
+    cluster.on('exit', (worker, code, signal) => {
+      if (stopping) return
+      logger.error({ pid: worker.process.pid, code, signal }, 'web process died, starting another')
+      cluster.fork()
+    })
+    logger.info({ port: env.PORT, host: env.HOST, processes: env.WEB_CONCURRENCY }, 'web server listening')
+    process.send?.({ type: 'listening' })
+    const shutdown = async () => {
+      stopping = true
+      const running = Object.values(cluster.workers ?? {}).filter((w): w is NonNullable<typeof w> => w !== undefined && !w.isDead())
+      const exited = running.map((w) => Promise.race([once(w, 'exit'), new Promise((resolve) => setTimeout(resolve, 15_000))]))
+      for (const w of running) w.process.kill('SIGTERM')
+      await Promise.all(exited)
+      await database.close()
+      process.exit(0)
+    }
+    process.once('SIGTERM', () => void shutdown())
+    process.once('SIGINT', () => void shutdown())
+    return
+  }
+  const server = await startWeb()
+  if (cluster.isPrimary) {
+    logger.info({ port: env.PORT, host: env.HOST }, 'web server listening')
+    process.send?.({ type: 'listening' })
+  }
+  const shutdown = () => {
+    server.close(() => void database.close().then(() => process.exit(0)))
+    server.closeIdleConnections()
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
 }

@@ -13,7 +13,12 @@ export const SCHEDULES = [{ name: 'purge-expired-sessions', cron: '17 * * * *', 
 export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
   init()
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'coin-worker' })
-  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'))
+  let stopping = false
+  boss.on('error', (error: Error & { code?: string }) => {
+    // While Coin stops, PostgreSQL may close connections first (Ctrl-C reaches both): not an error.
+    if (stopping) return
+    logger.error({ code: error.code, message: error.message }, 'job queue error')
+  })
   await boss.start()
   const tz = process.env.TZ || 'Europe/Paris'
   for (const { name, cron, job } of SCHEDULES) {
@@ -25,6 +30,7 @@ export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
   }
   logger.info({ schedules: SCHEDULES.map((s) => `${s.name} ${s.cron}`) }, 'worker started')
   return async () => {
+    stopping = true
     await boss.stop({ graceful: true, wait: true, timeout: 30_000 })
   }
 }

@@ -23,7 +23,7 @@ export default function Dashboard() {
         <h2 id="membership-title" className="mb-2 text-lg font-semibold">{t('dashboard.membership')}</h2>
         <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
           <dt className="text-gray-600">{t('member.status')}</dt>
-          <dd><StatusBadge status={status} /></dd>
+          <dd><StatusBadge status={status} label={t(`member.statuses.${status}`)} /></dd>
           <dt className="text-gray-600">{t('member.dateJoined')}</dt>
           <dd>{formatDate(dateJoined, i18n.language)}</dd>
           {resignDate ? (

@@ -57,7 +57,7 @@ export default function MemberDetail() {
       <p className="text-sm"><Link to="/admin/members">← {t('admin.members')}</Link></p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{member.displayName}</h1>
-        <StatusBadge status={member.status} />
+        <StatusBadge status={member.status} label={t(`member.statuses.${member.status}`)} />
         <span className="font-mono text-sm text-gray-600">{member.username}</span>
         <Link className="btn ml-auto" to="edit">{t('actions.edit')}</Link>
       </div>

@@ -69,6 +69,7 @@ export default function MembersList() {
   csvParams.delete('updated')
   const listParams = new URLSearchParams(searchParams)
   listParams.delete('updated')
+  const statusLabels = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, t(`member.statuses.${s}`)]))
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -136,7 +137,7 @@ export default function MembersList() {
                 <td className="px-3 py-2 font-mono"><Link to={`/admin/members/${m.id}`}>{m.username}</Link></td>
                 <td className="px-3 py-2">{m.name}</td>
                 <td className="px-3 py-2">{m.email}</td>
-                <td className="px-3 py-2"><StatusBadge status={m.status} /></td>
+                <td className="px-3 py-2"><StatusBadge status={m.status} label={statusLabels[m.status]} /></td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDate(m.dateJoined, i18n.language)}</td>
               </tr>
             ))}

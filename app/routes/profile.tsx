@@ -51,7 +51,7 @@ export default function Profile() {
         <dt className="text-gray-600">{t('member.username')}</dt>
         <dd className="font-mono">{profile.username}</dd>
         <dt className="text-gray-600">{t('member.status')}</dt>
-        <dd><StatusBadge status={profile.status} /></dd>
+        <dd><StatusBadge status={profile.status} label={t(`member.statuses.${profile.status}`)} /></dd>
         <dt className="text-gray-600">{t('member.dateJoined')}</dt>
         <dd>{formatDate(profile.dateJoined, i18n.language)}</dd>
       </dl>

@@ -28,6 +28,12 @@ const EnvSchema = z.object({
     .min(1, 'expected a port between 1 and 65535')
     .max(65535, 'expected a port between 1 and 65535')
     .default(3000),
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: 'expected a number of processes' })
+    .int('expected a whole number of processes')
+    .min(1, 'expected between 1 and 64 processes')
+    .max(64, 'expected between 1 and 64 processes')
+    .default(1),
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   TRUST_PROXY: booleanString.default(false),
   MEMBER_CAN_EDIT_PROFILE: booleanString.default(false),

@@ -52,8 +52,20 @@ export type SessionMember = {
   displayName: string
 }
 
+// The loaders of one page share one Request: the session is read once per request.
+const sessionsByRequest = new WeakMap<Request, Promise<SessionMember | null>>()
+
 /** The member behind the request's session cookie, or null (expired, revoked or inactive). */
-export async function getSessionMember(request: Request): Promise<SessionMember | null> {
+export function getSessionMember(request: Request): Promise<SessionMember | null> {
+  let found = sessionsByRequest.get(request)
+  if (!found) {
+    found = readSessionMember(request)
+    sessionsByRequest.set(request, found)
+  }
+  return found
+}
+
+async function readSessionMember(request: Request): Promise<SessionMember | null> {
   const token = await readToken(request)
   if (!token) return null
   const session = await prisma.session.findUnique({
