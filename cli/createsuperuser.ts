@@ -48,8 +48,10 @@ async function complete(options: SuperuserOptions) {
   }
   const filled = { ...options }
   filled.email ||= await ask('Email: ')
-  filled.username ||= (await ask(`Username [${await generateUsername({ type: 'NATURAL_PERSON', nickname: filled.email.split('@')[0] })}]: `)) ||
-    (await generateUsername({ type: 'NATURAL_PERSON', nickname: filled.email.split('@')[0] }))
+  if (!filled.username) {
+    const suggestion = await generateUsername({ type: 'NATURAL_PERSON', nickname: filled.email.split('@')[0] })
+    filled.username = (await ask(`Username [${suggestion}]: `)) || suggestion
+  }
   if (!filled.password) {
     const first = await ask('Password (10 characters or more): ', { hidden: true })
     const again = await ask('Password again: ', { hidden: true })

@@ -11,13 +11,17 @@ function loadDotenv() {
   if (fs.existsSync(file)) dotenv.config({ path: file, quiet: true })
 }
 
-/** Runs `work` with the database open, and closes everything after. */
-async function withDatabase<T>(work: () => Promise<T>) {
-  const { openDatabase } = await import('./database.ts')
+/**
+ * Runs `work` with the database open (migrated first when `migrate` is set), and closes
+ * everything after.
+ */
+async function withDatabase<T>(work: (databaseUrl: string) => Promise<T>, { migrate = false } = {}) {
+  const { migrateDatabase, openDatabase } = await import('./database.ts')
   const { disconnectDb } = await import('#app/utils/db.server.ts')
   const database = await openDatabase()
   try {
-    return await work()
+    if (migrate) await migrateDatabase(database.url)
+    return await work(database.url)
   } finally {
     await disconnectDb()
     await database.close()
@@ -68,8 +72,8 @@ export function buildProgram() {
     .description('apply pending database migrations')
     .action(async () => {
       const { migrateDatabase } = await import('./database.ts')
-      await withDatabase(async () => {
-        const applied = await migrateDatabase(process.env.DATABASE_URL!)
+      await withDatabase(async (databaseUrl) => {
+        const applied = await migrateDatabase(databaseUrl)
         process.stdout.write(applied ? `Applied ${applied} migration(s).\n` : 'The database is up to date.\n')
       })
     })
@@ -79,15 +83,13 @@ export function buildProgram() {
     .description('create the rows every installation needs; with --demo, the demo ISP and its members')
     .option('--demo', 'also load the demo data (FAI Démo, an admin account, twenty members)')
     .action(async (options: { demo?: boolean }) => {
-      const { migrateDatabase } = await import('./database.ts')
       const { seedBase, seedDemo, DEMO_ADMIN } = await import('#prisma/seed.ts')
       await withDatabase(async () => {
-        await migrateDatabase(process.env.DATABASE_URL!)
         await seedBase()
         if (!options.demo) return void process.stdout.write('Base data is in place.\n')
         const loaded = await seedDemo()
         process.stdout.write(loaded ? `Demo data loaded. Admin login: ${DEMO_ADMIN.username} / ${DEMO_ADMIN.password}\n` : 'Demo data was already loaded.\n')
-      })
+      }, { migrate: true })
     })
 
   program
@@ -100,12 +102,10 @@ export function buildProgram() {
     .option('--last-name <name>', 'last name')
     .action(async (options: { username?: string; email?: string; password?: string; firstName?: string; lastName?: string }) => {
       const { createSuperuser } = await import('./createsuperuser.ts')
-      const { migrateDatabase } = await import('./database.ts')
       await withDatabase(async () => {
-        await migrateDatabase(process.env.DATABASE_URL!)
         const member = await createSuperuser(options)
         process.stdout.write(`Superuser "${member.username}" created.\n`)
-      })
+      }, { migrate: true })
     })
 
   return program

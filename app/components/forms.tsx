@@ -18,55 +18,38 @@ export function ErrorList({ id, errors }: { id?: string; errors: Errors }) {
 }
 
 type FieldProps = { label: ReactNode; errors?: Errors; help?: ReactNode; className?: string }
+type ControlProps = { id: string; className: string; 'aria-invalid'?: true; 'aria-describedby'?: string }
 
-export function Field({ label, errors, help, className, ...inputProps }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * A labelled form control with its help text and error messages, linked for screen readers
+ * (aria-describedby, aria-invalid). `render` draws the control itself with the given props.
+ */
+function LabelledControl({ id: givenId, label, errors, help, className, render }: FieldProps & { id?: string; render: (props: ControlProps) => ReactNode }) {
   const fallbackId = useId()
-  const id = inputProps.id ?? fallbackId
+  const id = givenId ?? fallbackId
   const errorId = errors?.length ? `${id}-error` : undefined
   const helpId = help ? `${id}-help` : undefined
+  const describedBy = [errorId, helpId].filter(Boolean).join(' ') || undefined
   return (
     <div className={className}>
       <label htmlFor={id}>{label}</label>
-      <input
-        {...inputProps}
-        id={id}
-        className="input"
-        aria-invalid={errorId ? true : undefined}
-        aria-describedby={[errorId, helpId].filter(Boolean).join(' ') || undefined}
-      />
+      {render({ id, className: 'input', 'aria-invalid': errorId ? true : undefined, 'aria-describedby': describedBy })}
       {help ? <p id={helpId} className="mt-1 text-xs text-gray-500">{help}</p> : null}
       <ErrorList id={errorId} errors={errors} />
     </div>
   )
 }
 
-export function TextareaField({ label, errors, help, className, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const fallbackId = useId()
-  const id = props.id ?? fallbackId
-  const errorId = errors?.length ? `${id}-error` : undefined
-  return (
-    <div className={className}>
-      <label htmlFor={id}>{label}</label>
-      <textarea {...props} id={id} className="input" aria-invalid={errorId ? true : undefined} aria-describedby={errorId} />
-      {help ? <p className="mt-1 text-xs text-gray-500">{help}</p> : null}
-      <ErrorList id={errorId} errors={errors} />
-    </div>
-  )
+export function Field({ label, errors, help, className, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <LabelledControl id={props.id} label={label} errors={errors} help={help} className={className} render={(control) => <input {...props} {...control} />} />
 }
 
-export function SelectField({ label, errors, className, children, ...props }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
-  const fallbackId = useId()
-  const id = props.id ?? fallbackId
-  const errorId = errors?.length ? `${id}-error` : undefined
-  return (
-    <div className={className}>
-      <label htmlFor={id}>{label}</label>
-      <select {...props} id={id} className="input" aria-invalid={errorId ? true : undefined} aria-describedby={errorId}>
-        {children}
-      </select>
-      <ErrorList id={errorId} errors={errors} />
-    </div>
-  )
+export function TextareaField({ label, errors, help, className, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  return <LabelledControl id={props.id} label={label} errors={errors} help={help} className={className} render={(control) => <textarea {...props} {...control} />} />
+}
+
+export function SelectField({ label, errors, help, className, ...props }: FieldProps & SelectHTMLAttributes<HTMLSelectElement>) {
+  return <LabelledControl id={props.id} label={label} errors={errors} help={help} className={className} render={(control) => <select {...props} {...control} />} />
 }
 
 /** True while this page's form is being submitted. */
