@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
 
 /** Optional modules (Coin's EXTRA_INSTALLED_APPS); each later issue adds its own. */
 export const KNOWN_MODULES = ['vpn', 'dsl', 'hardware', 'maillists'] as const
@@ -53,6 +54,18 @@ const EnvSchema = z.object({
         }
       }
       return names
+    }),
+  SUBSCRIPTION_REFERENCE: z
+    .string()
+    .default(DEFAULT_SUBSCRIPTION_REFERENCE)
+    .superRefine((pattern, ctx) => {
+      const unknown = unknownPlaceholders(pattern)
+      if (unknown.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown placeholder {${unknown[0]}}; use {offer.reference}, {offer.id}, {subscription.id}, {member.id} or {member.username}`,
+        })
+      }
     }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {

@@ -1,0 +1,25 @@
+/** Money is integer cents everywhere; these convert from and to what people type and read. */
+
+const EUROS = /^(\d{1,7})(?:[.,](\d{1,2}))?$/
+
+/**
+ * Parses an amount in euros typed with a comma or a dot ("12,50", "12.50", "12", "1 250,00 €")
+ * into cents. Null when it is not a non-negative amount with at most two decimals.
+ */
+export function parseEuros(text: string): number | null {
+  const cleaned = text.replace(/[\s\u00a0\u202f€]/g, '')
+  const match = EUROS.exec(cleaned)
+  if (!match) return null
+  const cents = (match[2] ?? '').padEnd(2, '0')
+  return Number(match[1]) * 100 + Number(cents)
+}
+
+/** 1250 → "12,50 €" in French, "€12.50" in English. */
+export function formatEuros(cents: number, language: string) {
+  return new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100)
+}
+
+/** 1250 → "12,50" for a form field (French style, which parseEuros reads back). */
+export function centsToInput(cents: number) {
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`
+}
