@@ -1,0 +1,23 @@
+import { z } from 'zod'
+import { EurosSchema } from '#app/models/offer/offer.schema.ts'
+import { IsoDateSchema, OptionalIsoDateSchema } from '#app/models/subscription/subscription.schema.ts'
+
+export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'TRANSFER', 'OTHER'] as const
+
+/** A membership fee typed by staff; an empty end date means one year minus a day. */
+export const FeeSchema = z
+  .object({
+    memberId: z.coerce.number({ error: 'required' }).int().positive({ message: 'required' }),
+    amount: EurosSchema,
+    startDate: IsoDateSchema,
+    endDate: OptionalIsoDateSchema,
+    paymentMethod: z.enum(PAYMENT_METHODS).optional(),
+    reference: z.string().trim().max(125, { message: 'tooLong' }).default(''),
+    comment: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.endDate instanceof Date && v.startDate instanceof Date && v.endDate < v.startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endBeforeStart' })
+    }
+  }, { when: () => true })
+export type FeeInput = z.infer<typeof FeeSchema>

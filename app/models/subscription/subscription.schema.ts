@@ -1,0 +1,59 @@
+import { z } from 'zod'
+import { parseIsoDate } from '#app/utils/dates.ts'
+
+/** A YYYY-MM-DD calendar date from a form, as a UTC-midnight Date. */
+export const IsoDateSchema = z
+  .string({ error: 'required' })
+  .trim()
+  .min(1, { message: 'required' })
+  .transform((text, ctx) => {
+    const date = parseIsoDate(text)
+    if (!date) {
+      ctx.addIssue({ code: 'custom', message: 'dateInvalid' })
+      return z.NEVER
+    }
+    return date
+  })
+
+export const OptionalIsoDateSchema = z
+  .string()
+  .trim()
+  .optional()
+  .transform((text, ctx) => {
+    if (!text) return null
+    const date = parseIsoDate(text)
+    if (!date) {
+      ctx.addIssue({ code: 'custom', message: 'dateInvalid' })
+      return z.NEVER
+    }
+    return date
+  })
+
+const id = z.coerce.number({ error: 'required' }).int({ message: 'required' }).positive({ message: 'required' })
+
+export const SubscriptionSchema = z
+  .object({
+    memberId: id,
+    offerId: id,
+    subscriptionDate: IsoDateSchema,
+    resignDate: OptionalIsoDateSchema,
+    commitmentMonths: z.coerce.number().int({ message: 'wholeNumber' }).min(0, { message: 'commitmentInvalid' }).max(120, { message: 'commitmentInvalid' }).default(0),
+    comments: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.resignDate instanceof Date && v.subscriptionDate instanceof Date && v.resignDate < v.subscriptionDate) {
+      ctx.addIssue({ code: 'custom', path: ['resignDate'], message: 'resignBeforeSubscribe' })
+    }
+  }, { when: () => true })
+export type SubscriptionInput = z.infer<typeof SubscriptionSchema>
+
+export const ResignSchema = z.object({
+  resignDate: IsoDateSchema,
+  /** Set when staff confirmed resigning before the end of the commitment. */
+  confirmEarly: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false),
+})
+
+export const RequestSchema = z.object({
+  offerId: id,
+  message: z.string().trim().max(2000, { message: 'tooLong' }).default(''),
+})
