@@ -1,20 +1,30 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import en from './locales/en.json' with { type: 'json' }
-import fr from './locales/fr.json' with { type: 'json' }
+import enCommon from './locales/en/common.json' with { type: 'json' }
+import enErrors from './locales/en/errors.json' with { type: 'json' }
+import enFees from './locales/en/fees.json' with { type: 'json' }
+import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' }
+import frCommon from './locales/fr/common.json' with { type: 'json' }
+import frErrors from './locales/fr/errors.json' with { type: 'json' }
+import frFees from './locales/fr/fees.json' with { type: 'json' }
+import frSubscriptions from './locales/fr/subscriptions.json' with { type: 'json' }
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-export const resources = { fr, en } as const
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests). */
+export const resources = {
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees },
+} as const
 
 /** i18next options shared by the server and the browser. */
 export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors'],
+  ns: ['common', 'errors', 'subscriptions', 'fees'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

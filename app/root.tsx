@@ -70,6 +70,7 @@ function Shell({ children }: { children: ReactNode }) {
             <nav aria-label={t('nav.label')} className="flex flex-wrap items-center gap-1">
               <NavLink to="/" end className={navClass}>{t('nav.dashboard')}</NavLink>
               <NavLink to="/profile" className={navClass}>{t('nav.profile')}</NavLink>
+              <NavLink to="/subscriptions" className={navClass}>{t('nav.subscriptions')}</NavLink>
               <NavLink to="/password" className={navClass}>{t('nav.password')}</NavLink>
               {member.isStaff ? <NavLink to="/admin" className={navClass}>{t('nav.admin')}</NavLink> : null}
             </nav>

@@ -19,6 +19,10 @@ export default function AdminLayout() {
       <nav aria-label={t('admin.nav')} className="space-y-1">
         <NavLink to="/admin" end className={navClass}>{t('admin.overview')}</NavLink>
         <NavLink to="/admin/members" className={navClass}>{t('admin.members')}</NavLink>
+        <NavLink to="/admin/requests" className={navClass}>{t('admin.requests')}</NavLink>
+        <NavLink to="/admin/subscriptions" className={navClass}>{t('admin.subscriptions')}</NavLink>
+        <NavLink to="/admin/offers" className={navClass}>{t('admin.offers')}</NavLink>
+        <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
       </nav>
       <div className="min-w-0">
         <Outlet />

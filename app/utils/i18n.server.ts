@@ -27,7 +27,7 @@ export async function getLanguage(request: Request, preferred?: Language | null)
 }
 
 /** A translate function for loaders and actions (page titles, CSV headers, messages). */
-export function getFixedT(language: Language, ns: 'common' | 'errors' = 'common') {
+export function getFixedT(language: Language, ns: 'common' | 'errors' | 'subscriptions' | 'fees' = 'common') {
   return getI18n(language).getFixedT(language, ns)
 }
 
