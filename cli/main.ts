@@ -36,6 +36,8 @@ export function buildProgram() {
     .showHelpAfterError('(run coin --help for the list of commands)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // The command list shows each command's main name; aliases stay in each command's own help.
+    .configureHelp({ subcommandTerm: (command) => command.name() + (command.registeredArguments.length ? ' ' + command.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ') : '') })
 
   program
     .command('start')
@@ -106,6 +108,45 @@ export function buildProgram() {
         const member = await createSuperuser(options)
         process.stdout.write(`Superuser "${member.username}" created.\n`)
       }, { migrate: true })
+    })
+
+  program
+    .command('members_email')
+    .alias('members-email')
+    .summary('print the email addresses of current members, one a line, for a mailing list (Sympa…)')
+    .description(
+      'Print the email addresses of the members whose status is "member", one a line, sorted, each once: '
+      + 'ready to import into a mailing list manager such as Sympa (its bulk add takes one address a line). '
+      + 'The filters combine; subscriptions and fees are looked at on --date.',
+    )
+    .option('--subscribers', 'only members with an active subscription')
+    .option('--offer <reference-or-id>', 'only subscribers of this offer (its reference, else its id); repeat for several offers', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--fee-up-to-date', 'only members whose membership fee covers the date')
+    .option('--fee-expired', 'only members whose membership fee does not cover the date (expired or never paid)')
+    .option('--date <YYYY-MM-DD>', 'the date for the filters (default: today, Europe/Paris)')
+    .addHelpText('after', '\nExamples:\n  coin members_email > members.txt\n  coin members_email --offer VPN --offer ADSL --fee-up-to-date\n')
+    .action(async (options: { subscribers?: boolean; offer?: string[]; feeUpToDate?: boolean; feeExpired?: boolean; date?: string }) => {
+      const { listMembersEmail, parseMembersEmailOptions } = await import('./members-email.ts')
+      const query = parseMembersEmailOptions(options)
+      await withDatabase(async () => {
+        const emails = await listMembersEmail(query)
+        process.stdout.write(emails.map((email) => `${email}\n`).join(''))
+      })
+    })
+
+  program
+    .command('offer_subscriptions_count')
+    .alias('offer-subscriptions-count')
+    .description('print the active subscriptions per offer at a date, as a table with a total (or JSON)')
+    .argument('[date]', 'the same as --date, as Coin takes it')
+    .option('--date <YYYY-MM-DD>', 'count the subscriptions active on that day (default: today, Europe/Paris)')
+    .option('--json', 'print [{"reference","name","count"}] instead of the table')
+    .action(async (dateArgument: string | undefined, options: { date?: string; json?: boolean }) => {
+      const { offerSubscriptionsCount, parseCountDate } = await import('./offer-subscriptions-count.ts')
+      const date = parseCountDate({ option: options.date, argument: dateArgument })
+      await withDatabase(async () => {
+        process.stdout.write(await offerSubscriptionsCount({ date, json: options.json }))
+      })
     })
 
   return program

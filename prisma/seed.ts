@@ -1,6 +1,7 @@
-import type { MemberStatus, MemberType, Role } from '#app/generated/prisma/client.ts'
+import type { MemberStatus, MemberType, PaymentMethod, Role } from '#app/generated/prisma/client.ts'
 import { setIspName } from '#app/models/isp/settings.server.ts'
 import { generateUsername } from '#app/models/member/manage.server.ts'
+import { addDays, addMonths, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 
@@ -57,11 +58,172 @@ const DEMO_MEMBERS: DemoMember[] = [
 
 const asciiSlug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '.')
 
+type DemoOffer = {
+  reference: string
+  name: string
+  description: string
+  periodFeeCents: number
+  initialFeeCents?: number
+  nonBillable?: boolean
+  visibleToMembers?: boolean
+  active?: boolean
+}
+
+/** Offers like those of FFDN ISPs, one of them retired. */
+const DEMO_OFFERS: DemoOffer[] = [
+  { reference: 'VPN', name: 'VPN', description: 'Accès VPN (OpenVPN) avec une IPv4 fixe et un bloc IPv6, sans engagement.', periodFeeCents: 800, visibleToMembers: true },
+  { reference: 'ADSL', name: 'ADSL', description: 'Ligne ADSL en marque blanche, IPv4 fixe et IPv6. Engagement de 12 mois.', periodFeeCents: 2900, initialFeeCents: 5000, visibleToMembers: true },
+  { reference: 'HOUSING', name: 'Hébergement', description: 'Hébergement de serveurs d\'associations partenaires dans notre baie, non facturé.', periodFeeCents: 0, nonBillable: true },
+  { reference: 'VPN2015', name: 'VPN 2015', description: 'Ancienne offre VPN, remplacée par l\'offre VPN.', periodFeeCents: 500, active: false },
+]
+
+type DemoSubscription = {
+  username: string
+  offer: string
+  from: Date
+  to?: Date
+  commitmentMonths?: number
+  comments?: string
+  /** The resignation falls before the end of the commitment and the admin confirmed it. */
+  earlyResignConfirmed?: boolean
+}
+
+/** Subscriptions in every state at `t`: active (one with a resignation to come), future, resigned. */
+function demoSubscriptions(t: Date): DemoSubscription[] {
+  return [
+    { username: DEMO_MEMBER.username, offer: 'VPN', from: addMonths(t, -26) },
+    { username: 'hdupond', offer: 'ADSL', from: addMonths(t, -8), commitmentMonths: 12 },
+    { username: 'hdupond2', offer: 'VPN2015', from: new Date('2015-10-01'), comments: 'Garde l\'ancien tarif.' },
+    { username: 'gemajaxdelaboetie', offer: 'VPN2015', from: new Date('2015-03-01'), to: addMonths(t, -14) },
+    { username: 'gemajaxdelaboetie', offer: 'VPN', from: addDays(addMonths(t, -14), 1) },
+    { username: 'lmoreau', offer: 'ADSL', from: addDays(t, 10), commitmentMonths: 12, comments: 'Mise en service prévue, modem à remettre.' },
+    { username: 'ybenali', offer: 'ADSL', from: addMonths(t, -7), to: addMonths(t, -2), commitmentMonths: 12, earlyResignConfirmed: true, comments: 'Déménagement hors zone : résiliation anticipée acceptée.' },
+    { username: 'igarcia', offer: 'VPN', from: addMonths(t, -20), to: addMonths(t, -3) },
+    { username: 'mpetit', offer: 'VPN', from: addMonths(t, -30), to: addDays(t, 20), comments: 'Résiliation demandée : quitte la région.' },
+    { username: 'lesamisdulien', offer: 'HOUSING', from: addMonths(t, -40), comments: 'Serveur 1U, baie 2.' },
+    { username: 'cooperativereseaulibre', offer: 'VPN', from: addMonths(t, -16) },
+    { username: 'cooperativereseaulibre', offer: 'VPN', from: addMonths(t, -5), comments: 'Second tunnel pour le local.' },
+    { username: 'efaure', offer: 'VPN', from: addMonths(t, -1) },
+    { username: 'plambert', offer: 'VPN', from: new Date('2020-02-01'), to: new Date('2025-01-31') },
+  ]
+}
+
+type DemoFee = { username: string; end: Date; amountCents?: number; paymentMethod?: PaymentMethod; reference?: string }
+
 /**
- * Demo data for a first look: the ISP "FAI Démo", an admin account and twenty members in every
- * status. Does nothing when the admin account already exists.
+ * Membership fees in every state at `t`: up to date, expiring within 30 days, expired, and none
+ * (tnguyen, an honorary member, and nmercier). Each fee lasts a year and ends on `end`.
+ */
+function demoFees(t: Date): DemoFee[] {
+  return [
+    { username: DEMO_MEMBER.username, end: addDays(addMonths(t, -4), -1), paymentMethod: 'TRANSFER', reference: 'COTIS-CMARTIN' },
+    { username: DEMO_MEMBER.username, end: addDays(addMonths(t, 8), -1), paymentMethod: 'TRANSFER', reference: 'COTIS-CMARTIN' },
+    { username: 'hdupond', end: addMonths(t, 6), paymentMethod: 'CHEQUE', reference: 'Chèque n° 4521873' },
+    { username: 'hdupond2', end: addDays(t, 11), paymentMethod: 'CASH' },
+    { username: 'gemajaxdelaboetie', end: addMonths(t, 3), paymentMethod: 'CASH' },
+    { username: 'lmoreau', end: addMonths(t, 11), paymentMethod: 'TRANSFER', reference: 'COTIS-LMOREAU' },
+    { username: 'ybenali', end: addDays(t, -45), paymentMethod: 'CHEQUE', reference: 'Chèque n° 0083112' },
+    { username: 'asl', end: addDays(t, 25), paymentMethod: 'OTHER', reference: 'HelloAsso' },
+    { username: 'igarcia', end: addMonths(t, -5), paymentMethod: 'TRANSFER' },
+    { username: 'mpetit', end: addMonths(t, 2), paymentMethod: 'CASH' },
+    { username: 'lesamisdulien', end: addMonths(t, 9), amountCents: 5000, paymentMethod: 'TRANSFER', reference: 'VIR AMIS DU LIEN' },
+    { username: 'cooperativereseaulibre', end: addDays(t, -10), amountCents: 5000, paymentMethod: 'TRANSFER' },
+    { username: 'efaure', end: addMonths(t, 10), paymentMethod: 'CHEQUE', reference: 'Chèque n° 1190024' },
+    { username: 'plambert', end: new Date('2025-01-31'), paymentMethod: 'CASH' },
+  ]
+}
+
+/**
+ * Offers, subscriptions, membership fees and subscription requests for the demo members, with
+ * dates relative to today so the demo stays meaningful. Does nothing when the offer VPN exists or
+ * the demo members do not; returns whether it loaded anything.
+ */
+async function seedDemoServices() {
+  const t = today()
+  const subscriptions = demoSubscriptions(t)
+  const fees = demoFees(t)
+  const usernames = [DEMO_ADMIN.username, 'tnguyen', ...subscriptions.map((s) => s.username), ...fees.map((f) => f.username)]
+  return prisma.$transaction(async (tx) => {
+    if (await tx.offer.findUnique({ where: { reference: 'VPN' }, select: { id: true } })) return false
+    const members = new Map(
+      (await tx.member.findMany({ where: { username: { in: usernames } }, select: { id: true, username: true } })).map((m) => [m.username, m.id]),
+    )
+    const adminId = members.get(DEMO_ADMIN.username)
+    if (adminId === undefined || !members.has(DEMO_MEMBER.username)) return false
+    const offers = new Map<string, number>()
+    for (const o of DEMO_OFFERS) {
+      const { id } = await tx.offer.create({ data: { ...o, backend: 'none', billingPeriodMonths: 1, initialFeeCents: o.initialFeeCents ?? 0 }, select: { id: true } })
+      offers.set(o.reference, id)
+    }
+    const subscriptionIds = new Map<string, number>()
+    for (const s of subscriptions) {
+      const memberId = members.get(s.username)
+      if (memberId === undefined) continue
+      const { id } = await tx.subscription.create({
+        data: {
+          memberId, offerId: offers.get(s.offer)!, subscriptionDate: s.from, resignDate: s.to ?? null,
+          commitmentMonths: s.commitmentMonths ?? 0, comments: s.comments ?? '',
+          ...(s.earlyResignConfirmed ? { earlyResignConfirmedAt: addDays(s.from, 100), earlyResignConfirmedBy: adminId } : {}),
+        },
+        select: { id: true },
+      })
+      subscriptionIds.set(`${s.username}:${s.offer}`, id)
+    }
+    for (const f of fees) {
+      const memberId = members.get(f.username)
+      if (memberId === undefined) continue
+      await tx.membershipFee.create({
+        data: {
+          memberId, amountCents: f.amountCents ?? 2000, startDate: addDays(addMonths(f.end, -12), 1), endDate: f.end,
+          paymentMethod: f.paymentMethod ?? null, reference: f.reference ?? '',
+        },
+      })
+    }
+    const cmartin = members.get(DEMO_MEMBER.username)!
+    await tx.subscriptionRequest.create({
+      data: {
+        memberId: cmartin, offerId: offers.get('ADSL')!, pendingKey: `${cmartin}:${offers.get('ADSL')}`,
+        message: 'Bonjour, mon nouveau logement est éligible à l\'ADSL : pourriez-vous m\'ouvrir une ligne ? Je garde le VPN en attendant. Merci !',
+        createdAt: addDays(new Date(), -2),
+      },
+    })
+    const lmoreau = members.get('lmoreau')
+    const approvedSubscription = subscriptionIds.get('lmoreau:ADSL')
+    if (lmoreau !== undefined && approvedSubscription !== undefined) {
+      await tx.subscriptionRequest.create({
+        data: {
+          memberId: lmoreau, offerId: offers.get('ADSL')!, status: 'APPROVED', message: 'Je souhaite passer à l\'ADSL.',
+          createdAt: addDays(new Date(), -12), decidedAt: addDays(new Date(), -9), decidedById: adminId, subscriptionId: approvedSubscription,
+        },
+      })
+    }
+    const tnguyen = members.get('tnguyen')
+    if (tnguyen !== undefined) {
+      await tx.subscriptionRequest.create({
+        data: {
+          memberId: tnguyen, offerId: offers.get('ADSL')!, status: 'REJECTED', message: 'Une ligne ADSL au 12 rue des Lilas ?',
+          createdAt: addDays(new Date(), -30), decidedAt: addDays(new Date(), -27), decidedById: adminId,
+          rejectReason: 'Votre ligne n\'est pas éligible chez notre opérateur de collecte. L\'offre VPN reste possible.',
+        },
+      })
+    }
+    return true
+  })
+}
+
+/**
+ * Demo data for a first look: the ISP "FAI Démo", an admin account, twenty members in every
+ * status, then offers, subscriptions, fees and requests in every state. Safe to run again: the
+ * members are skipped when the admin account exists, the rest when the offer VPN exists.
+ * Returns whether it loaded anything.
  */
 export async function seedDemo() {
+  const members = await seedDemoMembers()
+  const services = await seedDemoServices()
+  return members || services
+}
+
+async function seedDemoMembers() {
   if (await prisma.member.findUnique({ where: { username: DEMO_ADMIN.username }, select: { id: true } })) return false
   await setIspName(DEMO_ISP_NAME)
   await prisma.member.create({
