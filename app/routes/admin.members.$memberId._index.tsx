@@ -6,12 +6,16 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
+import { FeesSection, SubscriptionsSection } from '#app/components/member-admin-sections.tsx'
 import { MemberDetailsList } from '#app/components/member-fields.tsx'
 import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
+import { getMemberFeeStatus, listMemberFees } from '#app/models/fee/fees.server.ts'
 import { getMemberDetail, setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
+import { listSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
+import { today } from '#app/utils/dates.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { listSessions, revokeSessions } from '#app/utils/session.server.ts'
@@ -27,8 +31,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { memberId } = MemberIdParams.parse(params)
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
-  const sessions = await listSessions({ memberId: member.id })
-  return { member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) } }
+  const date = today()
+  const [sessions, fees, fee, subscriptions] = await Promise.all([
+    listSessions({ memberId: member.id }),
+    listMemberFees({ memberId: member.id }),
+    getMemberFeeStatus({ memberId: member.id, date }),
+    listSubscriptions({ memberId: member.id, date }),
+  ])
+  return {
+    member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) },
+    fees,
+    fee,
+    subscriptions: {
+      total: subscriptions.total,
+      rows: subscriptions.subscriptions.map((s) => ({
+        id: s.id, offerName: s.offer.name, reference: s.reference, subscriptionDate: s.subscriptionDate, resignDate: s.resignDate, state: s.state,
+      })),
+    },
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -46,12 +66,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberDetail() {
-  const { member } = useLoaderData<typeof loader>()
+  const { member, fees, fee, subscriptions } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const revoked = searchParams.get('revoked')
-  const notice = searchParams.get('created') ? t('members.created') : searchParams.get('saved') ? t('members.saved') : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
+  const notice = searchParams.get('created') ? t('members.created')
+    : searchParams.get('saved') ? t('members.saved')
+    : searchParams.get('feeRecorded') ? t('fees:recorded')
+    : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
   return (
     <div className="space-y-4">
       <p className="text-sm"><Link to="/admin/members">← {t('admin.members')}</Link></p>
@@ -93,6 +116,8 @@ export default function MemberDetail() {
             </div>
           ) : null}
         </section>
+        <FeesSection memberId={member.id} status={fee.status} endDate={fee.endDate} fees={fees} />
+        <SubscriptionsSection memberId={member.id} subscriptions={subscriptions.rows} total={subscriptions.total} />
         <section className="card space-y-3 lg:col-span-2" aria-labelledby="account">
           <h2 id="account" className="text-lg font-semibold">{t('member.account')}</h2>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

@@ -45,6 +45,11 @@ export function updateOffer(id: number, input: OfferInput) {
   return prisma.offer.update({ where: { id }, data: offerData(input), select: { id: true } }).catch(referenceTaken)
 }
 
+/** Retires an offer (no new subscriptions; its subscriptions go on) or brings it back. */
+export function setOfferActive({ id, active }: { id: number; active: boolean }) {
+  return prisma.offer.update({ where: { id }, data: { active }, select: { id: true } })
+}
+
 /**
  * Deletes an offer nobody ever subscribed to. An offer with subscriptions can only be retired,
  * so that its history stays (DomainError OFFER_HAS_SUBSCRIPTIONS).

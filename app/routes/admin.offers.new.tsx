@@ -1,0 +1,53 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Link, useActionData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { OfferForm } from '#app/components/offer-form.tsx'
+import { OfferSchema } from '#app/models/offer/offer.schema.ts'
+import { createOffer } from '#app/models/offer/offers.server.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  return null
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const submission = parseWithZod(await request.formData(), { schema: OfferSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  try {
+    const offer = await createOffer(submission.value)
+    return redirect(`/admin/offers/${offer.id}?created=1`)
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    const reply = error.code === 'OFFER_REFERENCE_TAKEN' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
+    return data({ result: submission.reply(reply) }, { status: 400 })
+  }
+}
+
+export default function NewOffer() {
+  const actionData = useActionData<typeof action>()
+  const { t } = useTranslation('subscriptions')
+  return (
+    <div className="space-y-4">
+      <p className="text-sm"><Link to="/admin/offers">← {t('offers.title')}</Link></p>
+      <h1 className="text-2xl font-semibold">{t('offers.new')}</h1>
+      <OfferForm
+        isNew
+        lastResult={actionData?.result}
+        defaultValue={{ backend: 'none', billingPeriodMonths: '1', periodFee: '0,00', initialFee: '0,00', active: true }}
+      />
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'subscriptions:offers.new')
