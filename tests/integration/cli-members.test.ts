@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { faker } from '@faker-js/faker'
 import { describe, expect, test } from 'vitest'
 import { feeStatus } from '#app/models/fee/rules.ts'
@@ -7,23 +5,7 @@ import { resignsBeforeCommitmentEnd, subscriptionState } from '#app/models/subsc
 import { parseIsoDate, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
-
-const COIN = path.resolve('bin/coin.js')
-
-/** Runs `coin ...args` against this test file's database, with no terminal on stdin. */
-function coin(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [COIN, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { coin } from './run-coin.ts'
 
 // Every test spawns the CLI several times (about a second each on a busy machine).
 const SLOW = { timeout: 120_000 }

@@ -1,25 +1,7 @@
-import { spawn } from 'node:child_process'
-import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { prisma } from '#app/utils/db.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'
-
-const COIN = path.resolve('bin/coin.js')
-
-/** Runs `coin ...args` against this test file's database, with no terminal on stdin. */
-function coin(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [COIN, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (c) => (stdout += c))
-    child.stderr.on('data', (c) => (stderr += c))
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { coin } from './run-coin.ts'
 
 describe('coin CLI', () => {
   test('--help lists every command with one line of help', async () => {
