@@ -161,6 +161,7 @@ describe('admin overview', () => {
     expect(data.counts.MEMBER).toBe(await prisma.member.count({ where: { status: 'MEMBER' } }))
     expect(data.counts.PENDING).toBe(await prisma.member.count({ where: { status: 'PENDING' } }))
     expect(data.joins.reduce((sum, j) => sum + j.count, 0)).toBe(data.counts.MEMBER)
+    expect(data.pendingRequests).toBe(await prisma.subscriptionRequest.count({ where: { status: 'PENDING' } }))
     // Consecutive years, gaps filled with zero.
     expect(data.joins.map((j) => j.year)).toEqual(data.joins.map((_, i) => data.joins[0].year + i))
   })
