@@ -5,6 +5,7 @@ import type { SubscriptionState } from '#app/models/subscription/rules.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { FeeStatusBadge, useFeeStatusLabels } from './fee-status.tsx'
 import { formatDate } from './member-status.tsx'
+import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
 
 type Day = Date | string
 
@@ -55,8 +56,6 @@ export function FeesSection({ memberId, status, endDate, fees }: { memberId: num
 
 type SubscriptionRow = { id: number; offerName: string; reference: string; subscriptionDate: Day; resignDate: Day | null; state: SubscriptionState }
 
-const STATE_STYLE = { active: 'bg-green-100 text-green-800', future: 'bg-sky-100 text-sky-800', resigned: 'bg-gray-200 text-gray-700' } as const
-
 /** The staff member page's subscriptions, each linking to its page, and the link to add one. */
 export function SubscriptionsSection({ memberId, subscriptions, total }: { memberId: number; subscriptions: SubscriptionRow[]; total: number }) {
   const { t, i18n } = useTranslation('fees')
@@ -76,7 +75,7 @@ export function SubscriptionsSection({ memberId, subscriptions, total }: { membe
               <span>{s.resignDate
                 ? t('fee.fromTo', { start: formatDate(s.subscriptionDate, lang), end: formatDate(s.resignDate, lang) })
                 : t('subscription.from', { date: formatDate(s.subscriptionDate, lang) })}</span>
-              <span className={`badge ${STATE_STYLE[s.state]}`}>{t(`subscription.states.${s.state}`)}</span>
+              <SubscriptionStateBadge state={s.state} label={t(`subscription.states.${s.state}`)} />
             </li>
           ))}
         </ul>

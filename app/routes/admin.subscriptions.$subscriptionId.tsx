@@ -17,10 +17,9 @@ import { toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
 
 /** A subscription id from the URL; anything that is not a positive integer becomes null (a 404). */
-const STATE_STYLE = { future: 'bg-sky-100 text-sky-800', active: 'bg-green-100 text-green-800', resigned: 'bg-gray-200 text-gray-700' } as const
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)
   const { subscriptionId } = SubscriptionIdParams.parse(params)
@@ -77,7 +76,7 @@ export default function SubscriptionDetail() {
       <p className="text-sm"><Link to="/admin/subscriptions">← {t('subscriptions.title')}</Link></p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('detail.title', { offer: s.offer.name, member: s.member.name })}</h1>
-        <span className={`badge ${STATE_STYLE[s.state]}`}>{t(`states.${s.state}`)}</span>
+        <SubscriptionStateBadge state={s.state} label={t(`states.${s.state}`)} />
       </div>
       {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
       <section className="card" aria-labelledby="subscription-details">

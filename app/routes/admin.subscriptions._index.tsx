@@ -12,10 +12,9 @@ import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { parseIsoDate, toIsoDate, today } from '#app/utils/dates.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
 
 const STATES = ['future', 'active', 'resigned'] as const satisfies readonly SubscriptionState[]
-const STATE_STYLE = { future: 'bg-sky-100 text-sky-800', active: 'bg-green-100 text-green-800', resigned: 'bg-gray-200 text-gray-700' } as const
-
 // A bad parameter falls back to "no filter" rather than an error page.
 const ListQuerySchema = z.object({
   offer: z.coerce.number().int().positive().max(2_000_000_000).optional().catch(undefined),
@@ -121,7 +120,7 @@ export default function SubscriptionsList() {
                 <td className="px-3 py-2"><Link to={`/admin/offers/${s.offer.id}`}>{s.offer.name}</Link></td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDate(s.subscriptionDate, lang)}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDate(s.resignDate, lang)}</td>
-                <td className="px-3 py-2"><span className={`badge ${STATE_STYLE[s.state]}`}>{t(`states.${s.state}`)}</span></td>
+                <td className="px-3 py-2"><SubscriptionStateBadge state={s.state} label={t(`states.${s.state}`)} /></td>
               </tr>
             ))}
             {subscriptions.length === 0 ? (

@@ -16,6 +16,7 @@ import { today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
@@ -52,7 +53,6 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect('/subscriptions?requested=1')
 }
 
-const STATE_STYLE = { active: 'bg-green-100 text-green-800', future: 'bg-sky-100 text-sky-800', resigned: 'bg-gray-200 text-gray-700' } as const
 const REQUEST_STYLE = { PENDING: 'bg-amber-100 text-amber-900', APPROVED: 'bg-green-100 text-green-800', REJECTED: 'bg-red-100 text-red-800' } as const
 
 export default function MySubscriptions() {
@@ -102,7 +102,7 @@ export default function MySubscriptions() {
                     <td className="px-3 py-2 font-mono">{s.reference}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{formatDate(s.subscriptionDate, lang)}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{s.resignDate ? formatDate(s.resignDate, lang) : '—'}</td>
-                    <td className="px-3 py-2"><span className={`badge ${STATE_STYLE[s.state]}`}>{t(`subscription.states.${s.state}`)}</span></td>
+                    <td className="px-3 py-2"><SubscriptionStateBadge state={s.state} label={t(`subscription.states.${s.state}`)} /></td>
                   </tr>
                 ))}
               </tbody>
