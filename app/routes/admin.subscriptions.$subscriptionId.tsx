@@ -97,7 +97,7 @@ export default function SubscriptionDetail() {
           {s.earlyResignConfirmedAt ? (
             <>
               <dt className="text-gray-600">{t('detail.earlyResign')}</dt>
-              <dd>{t('detail.earlyResignConfirmed', { at: formatDateTime(s.earlyResignConfirmedAt, lang) })}</dd>
+              <dd>{t('detail.earlyResignConfirmed', { at: formatDateTime(s.earlyResignConfirmedAt, lang), by: s.earlyResignConfirmedBy ?? '?' })}</dd>
             </>
           ) : null}
         </dl>

@@ -10,10 +10,12 @@ import { makeRequest, settle, unwrap } from './request.ts'
 const d = (iso: string) => parseIsoDate(iso)!
 let cookie: string
 let staffId: number
+let staffUsername: string
 beforeAll(async () => {
   const staff = await loginAsStaff()
   cookie = staff.cookie
   staffId = staff.member.id
+  staffUsername = staff.member.username
 })
 
 let n = 0
@@ -142,6 +144,8 @@ describe('subscription detail and resignation', () => {
     const { subscription } = await detail(String(id))
     expect(subscription).toMatchObject({ resignDate: d('2025-06-30'), state: 'resigned' })
     expect(subscription.earlyResignConfirmedAt).toBeInstanceOf(Date)
+    // The page says who confirmed it.
+    expect(subscription.earlyResignConfirmedBy).toBe(staffUsername)
     expect(await prisma.subscription.findUniqueOrThrow({ where: { id }, select: { earlyResignConfirmedBy: true } })).toEqual({ earlyResignConfirmedBy: staffId })
   })
 

@@ -52,10 +52,15 @@ export async function listSubscriptions({ offerId, memberId, state, date, page =
   return { total, subscriptions: withDerived(rows, date) }
 }
 
-/** One subscription with its state and reference, or null. */
+/** One subscription with its state, reference and who confirmed an early resignation, or null. */
 export async function getSubscription(id: number, date: Date) {
-  const row = await prisma.subscription.findUnique({ where: { id }, select: subscriptionSelect })
-  return row ? withDerived([row], date)[0] : null
+  const row = await prisma.subscription.findUnique({ where: { id }, select: { ...subscriptionSelect, earlyResignConfirmedBy: true } })
+  if (!row) return null
+  const { earlyResignConfirmedBy, ...rest } = row
+  const confirmedBy = earlyResignConfirmedBy
+    ? await prisma.member.findUnique({ where: { id: earlyResignConfirmedBy }, select: { username: true } })
+    : null
+  return { ...withDerived([rest], date)[0], earlyResignConfirmedBy: confirmedBy?.username ?? null }
 }
 
 /** A member's own subscriptions (memberId from the session), newest first. */
