@@ -5,12 +5,12 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { FeeStatusBadge, useFeeStatusLabels } from '#app/components/fee-status.tsx'
 import { ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
-import { FeeSchema, PAYMENT_METHODS } from '#app/models/fee/fee.schema.ts'
+import { FeeFieldsSchema, PAYMENT_METHODS, refineFeeDates } from '#app/models/fee/fee.schema.ts'
 import { getMemberFeeStatus, recordFee } from '#app/models/fee/fees.server.ts'
 import { defaultFeeEnd } from '#app/models/fee/rules.ts'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
@@ -22,6 +22,13 @@ import { addDays, parseIsoDate, toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+
+/** The form names the member by number or username; the server resolves it. */
+const FeeFormSchema = refineFeeDates(
+  FeeFieldsSchema.omit({ memberId: true }).extend({
+    member: z.string({ error: 'required' }).trim().min(1, { message: 'required' }).max(64, { message: 'tooLong' }),
+  }),
+)
 
 /** Where to go once the fee is recorded: an admin page given by the link, or the member's page. */
 function backTo(value: FormDataEntryValue | string | null, memberId: number) {
@@ -53,21 +60,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
   const formData = await request.formData()
-  const reference = String(formData.get('member') ?? '').trim()
-  const memberId = (await findMemberByIdOrUsername(reference))?.id
-  formData.set('memberId', memberId ? String(memberId) : '')
-  const submission = parseWithZod(formData, { schema: FeeSchema })
-  const memberErrors = !reference ? ['required'] : memberId ? null : ['memberNotFound']
-  if (submission.status !== 'success' || memberErrors) {
-    return data({ result: submission.reply(memberErrors ? { fieldErrors: { member: memberErrors } } : {}) }, { status: 400 })
+  const submission = parseWithZod(formData, { schema: FeeFormSchema })
+  const typed = String(formData.get('member') ?? '')
+  const member = typed.trim() ? await findMemberByIdOrUsername(typed) : null
+  if (submission.status !== 'success' || !member) {
+    const memberError = typed.trim() && !member ? { fieldErrors: { member: ['memberNotFound'] } } : {}
+    return data({ result: submission.reply(memberError) }, { status: 400 })
   }
+  const { member: _typed, ...fee } = submission.value
   try {
-    await recordFee(submission.value)
+    await recordFee({ ...fee, memberId: member.id })
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: error.status })
   }
-  return redirect(backTo(formData.get('redirectTo'), submission.value.memberId))
+  return redirect(backTo(formData.get('redirectTo'), member.id))
 }
 
 export default function NewFee() {
@@ -76,16 +83,12 @@ export default function NewFee() {
   const { t, i18n } = useTranslation('fees')
   const labels = useFeeStatusLabels()
   const pending = useIsPending()
-  const [form, fields] = useForm<z.input<typeof FeeSchema> & { member: string }, z.output<typeof FeeSchema>>({
+  const [form, fields] = useForm({
     id: 'fee-new',
     lastResult: actionData?.result,
-    constraint: getZodConstraint(FeeSchema),
+    constraint: getZodConstraint(FeeFormSchema),
     defaultValue: { member: member ? String(member.id) : '', startDate },
-    onValidate: ({ formData }) => {
-      // The server resolves the member (number or username); the browser checks the other fields.
-      formData.set('memberId', '1')
-      return parseWithZod(formData, { schema: FeeSchema })
-    },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: FeeFormSchema }),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
   })

@@ -4,20 +4,26 @@ import { IsoDateSchema, OptionalIsoDateSchema } from '#app/models/subscription/s
 
 export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'TRANSFER', 'OTHER'] as const
 
-/** A membership fee typed by staff; an empty end date means one year minus a day. */
-export const FeeSchema = z
-  .object({
-    memberId: z.coerce.number({ error: 'required' }).int().positive({ message: 'required' }),
-    amount: EurosSchema,
-    startDate: IsoDateSchema,
-    endDate: OptionalIsoDateSchema,
-    paymentMethod: z.enum(PAYMENT_METHODS).optional(),
-    reference: z.string().trim().max(125, { message: 'tooLong' }).default(''),
-    comment: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
-  })
-  .superRefine((v, ctx) => {
+/** The fields of a membership fee, without the rule between them (for forms to extend). */
+export const FeeFieldsSchema = z.object({
+  memberId: z.coerce.number({ error: 'required' }).int().positive({ message: 'required' }),
+  amount: EurosSchema,
+  startDate: IsoDateSchema,
+  endDate: OptionalIsoDateSchema,
+  paymentMethod: z.enum(PAYMENT_METHODS).optional(),
+  reference: z.string().trim().max(125, { message: 'tooLong' }).default(''),
+  comment: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
+})
+
+/** The end of a fee is not before its start (checked even when another field is wrong). */
+export function refineFeeDates<S extends z.ZodType<{ startDate?: unknown; endDate?: unknown }>>(schema: S): S {
+  return schema.superRefine((v, ctx) => {
     if (v.endDate instanceof Date && v.startDate instanceof Date && v.endDate < v.startDate) {
       ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'endBeforeStart' })
     }
   }, { when: () => true })
+}
+
+/** A membership fee typed by staff; an empty end date means one year minus a day. */
+export const FeeSchema = refineFeeDates(FeeFieldsSchema)
 export type FeeInput = z.infer<typeof FeeSchema>
