@@ -9,7 +9,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { displayName } from '#app/models/member/username.ts'
 import { listOffers } from '#app/models/offer/offers.server.ts'
-import { SubscriptionSchema } from '#app/models/subscription/subscription.schema.ts'
+import { refineSubscriptionDates, SubscriptionFieldsSchema, SubscriptionSchema } from '#app/models/subscription/subscription.schema.ts'
 import { createSubscription } from '#app/models/subscription/subscriptions.server.ts'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -18,13 +18,14 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
 /**
- * What the browser checks before sending: the model's fields, with the member typed as a number
- * or a username. The server resolves the member, then checks everything with SubscriptionSchema.
+ * What the browser checks before sending: the model's fields and rule, with the member typed as a
+ * number or a username. The server resolves the member, then checks everything with SubscriptionSchema.
  */
-const SubscriptionFormSchema = z.object({
-  ...SubscriptionSchema.shape,
-  memberId: z.string({ error: 'required' }).trim().min(1, { message: 'required' }).max(64, { message: 'tooLong' }),
-})
+const SubscriptionFormSchema = refineSubscriptionDates(
+  SubscriptionFieldsSchema.extend({
+    memberId: z.string({ error: 'required' }).trim().min(1, { message: 'required' }).max(64, { message: 'tooLong' }),
+  }),
+)
 
 /** Which field a refusal of createSubscription belongs to. */
 const ERROR_FIELDS: Record<string, string> = { MEMBER_NOT_FOUND: 'memberId', OFFER_NOT_FOUND: 'offerId', OFFER_RETIRED: 'offerId' }

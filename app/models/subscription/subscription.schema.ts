@@ -31,20 +31,26 @@ export const OptionalIsoDateSchema = z
 
 const id = z.coerce.number({ error: 'required' }).int({ message: 'required' }).positive({ message: 'required' })
 
-export const SubscriptionSchema = z
-  .object({
-    memberId: id,
-    offerId: id,
-    subscriptionDate: IsoDateSchema,
-    resignDate: OptionalIsoDateSchema,
-    commitmentMonths: z.coerce.number().int({ message: 'wholeNumber' }).min(0, { message: 'commitmentInvalid' }).max(120, { message: 'commitmentInvalid' }).default(0),
-    comments: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
-  })
-  .superRefine((v, ctx) => {
+/** The fields of a subscription, without the rule between them (for forms to extend). */
+export const SubscriptionFieldsSchema = z.object({
+  memberId: id,
+  offerId: id,
+  subscriptionDate: IsoDateSchema,
+  resignDate: OptionalIsoDateSchema,
+  commitmentMonths: z.coerce.number().int({ message: 'wholeNumber' }).min(0, { message: 'commitmentInvalid' }).max(120, { message: 'commitmentInvalid' }).default(0),
+  comments: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
+})
+
+/** A subscription does not end before it starts (checked even when another field is wrong). */
+export function refineSubscriptionDates<S extends z.ZodType<{ subscriptionDate?: unknown; resignDate?: unknown }>>(schema: S): S {
+  return schema.superRefine((v, ctx) => {
     if (v.resignDate instanceof Date && v.subscriptionDate instanceof Date && v.resignDate < v.subscriptionDate) {
       ctx.addIssue({ code: 'custom', path: ['resignDate'], message: 'resignBeforeSubscribe' })
     }
   }, { when: () => true })
+}
+
+export const SubscriptionSchema = refineSubscriptionDates(SubscriptionFieldsSchema)
 export type SubscriptionInput = z.infer<typeof SubscriptionSchema>
 
 export const ResignSchema = z.object({
