@@ -67,6 +67,12 @@ const EnvSchema = z.object({
         })
       }
     }),
+  PAYMENT_DELAY: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(0, 'expected between 0 and 365 days')
+    .max(365, 'expected between 0 and 365 days')
+    .default(30),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
