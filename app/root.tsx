@@ -7,7 +7,6 @@ import { DEFAULT_LANGUAGE, getI18n, LANGUAGES } from './i18n.ts'
 import { getIspName } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
-import { getPublicEnv } from './utils/env.server.ts'
 import { getLanguage } from './utils/i18n.server.ts'
 import { getSessionMember } from './utils/session.server.ts'
 
@@ -20,7 +19,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     language,
     ispName,
     member: member ? { displayName: member.displayName, username: member.username, isStaff: isStaff(member) } : null,
-    ENV: getPublicEnv(),
   }
 }
 

@@ -9,10 +9,11 @@ import { findTakenFields, getMemberDetail, uniqueViolationFields, updateMember }
 import { AdminMemberSchema } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
+import { toIsoDate } from '#app/utils/dates.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
-const isoDate = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '')
+const isoDate = (d: Date | null) => (d ? toIsoDate(d) : '')
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)

@@ -10,7 +10,7 @@ import { Field, SubmitButton, TextareaField, useIsPending } from '#app/component
 import { formatDateTime } from '#app/components/member-status.tsx'
 import { displayName } from '#app/models/member/username.ts'
 import { approveRequest, listRequestsForStaff, rejectRequest } from '#app/models/subscription/requests.server.ts'
-import { IsoDateSchema } from '#app/models/subscription/subscription.schema.ts'
+import { IsoDateSchema } from '#app/utils/date.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'

@@ -139,9 +139,3 @@ function readOrCreateSecret(dataDir: string) {
     return secret
   }
 }
-
-/** The values the browser may see (window.ENV). Never a secret. */
-export function getPublicEnv() {
-  const env = getEnv()
-  return { MEMBER_CAN_EDIT_PROFILE: env.MEMBER_CAN_EDIT_PROFILE, COIN_MODULES: env.COIN_MODULES }
-}

@@ -1,12 +1,3 @@
-/** Throws a Response with `status` when `condition` is falsy (Remix's invariant for loaders). */
-export function invariantResponse(
-  condition: unknown,
-  message: string,
-  init: ResponseInit = { status: 400 },
-): asserts condition {
-  if (!condition) throw new Response(message, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, ...init })
-}
-
 export function notFound(message = 'Not found'): never {
   throw new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
 }

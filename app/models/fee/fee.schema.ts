@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EurosSchema } from '#app/models/offer/offer.schema.ts'
-import { IsoDateSchema, OptionalIsoDateSchema } from '#app/models/subscription/subscription.schema.ts'
+import { IsoDateSchema, OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
 
 export const PAYMENT_METHODS = ['CASH', 'CHEQUE', 'TRANSFER', 'OTHER'] as const
 

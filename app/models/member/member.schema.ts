@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
 
 export const MEMBER_STATUSES = ['PENDING', 'MEMBER', 'NOT_MEMBER'] as const
 export const MEMBER_TYPES = ['NATURAL_PERSON', 'LEGAL_ENTITY'] as const
@@ -63,27 +64,13 @@ export const ProfileSchema = z
     }
   }, everyError)
 
-const optionalDate = z
-  .string()
-  .trim()
-  .optional()
-  .transform((v, ctx) => {
-    if (!v) return null
-    const date = new Date(`${v}T00:00:00Z`)
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== v) {
-      ctx.addIssue({ code: 'custom', message: 'dateInvalid' })
-      return z.NEVER
-    }
-    return date
-  })
-
 /** What staff edit on a member: the profile plus status, dates, roles, notes and login. */
 export const AdminMemberSchema = z
   .object({
     username: UsernameSchema.optional(),
     status: z.enum(MEMBER_STATUSES, { message: 'required' }).default('MEMBER'),
-    dateJoined: optionalDate,
-    resignDate: optionalDate,
+    dateJoined: OptionalIsoDateSchema,
+    resignDate: OptionalIsoDateSchema,
     comments: text(10000),
     sendMembershipFeesEmail: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false),
     isActive: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false),

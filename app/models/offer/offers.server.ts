@@ -1,6 +1,7 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
+import { stateWhere } from '#app/models/subscription/subscriptions.server.ts'
 import type { OfferInput } from './offer.schema.ts'
 
 const offerSelect = {
@@ -69,7 +70,7 @@ export async function countActiveSubscriptionsByOffer(date: Date) {
     prisma.offer.findMany({ orderBy: { reference: 'asc' }, select: { id: true, reference: true, name: true } }),
     prisma.subscription.groupBy({
       by: ['offerId'],
-      where: { subscriptionDate: { lte: date }, OR: [{ resignDate: null }, { resignDate: { gte: date } }] },
+      where: stateWhere('active', date),
       _count: { _all: true },
     }),
   ])
