@@ -1,22 +1,30 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import enBankImport from './locales/en/bank-import.json' with { type: 'json' }
+import enBilling from './locales/en/billing.json' with { type: 'json' }
 import enCommon from './locales/en/common.json' with { type: 'json' }
 import enErrors from './locales/en/errors.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
+import enIsp from './locales/en/isp.json' with { type: 'json' }
+import enPayments from './locales/en/payments.json' with { type: 'json' }
 import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' }
+import frBankImport from './locales/fr/bank-import.json' with { type: 'json' }
+import frBilling from './locales/fr/billing.json' with { type: 'json' }
 import frCommon from './locales/fr/common.json' with { type: 'json' }
 import frErrors from './locales/fr/errors.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
+import frIsp from './locales/fr/isp.json' with { type: 'json' }
+import frPayments from './locales/fr/payments.json' with { type: 'json' }
 import frSubscriptions from './locales/fr/subscriptions.json' with { type: 'json' }
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -24,7 +32,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

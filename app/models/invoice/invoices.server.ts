@@ -1,0 +1,282 @@
+import { Prisma, type InvoiceStatus } from '#app/generated/prisma/client.ts'
+import { lockMember, reconcileMember, withMemberAccounts } from '#app/models/payment/payments.server.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { lineTotalCents } from './rules.ts'
+import { validateInvoiceIn } from './validate.server.ts'
+
+type Tx = Prisma.TransactionClient
+
+/**
+ * Invoices: drafts staff edit line by line, validation, credit notes, and the lists. What a
+ * validated invoice says never changes (the database refuses it); its status follows payments.
+ */
+
+export type LineInput = {
+  label: string
+  unitCents: number
+  quantityHundredths: number
+  vatBasisPoints: number
+  subscriptionId?: number | null
+  periodFrom?: Date | null
+  periodTo?: Date | null
+}
+
+/** A draft's label shown until it is validated, as in Coin. */
+export const draftLabel = (id: number) => `DRAFT-${id}`
+
+const notFound = () => new DomainError({ code: 'INVOICE_NOT_FOUND', message: 'notFound', status: 404 })
+const notDraft = () => new DomainError({ code: 'INVOICE_NOT_DRAFT', message: 'invoiceNotDraft' })
+
+/** Locks a draft for editing; refuses a validated invoice with the message staff should read. */
+async function lockDraft(tx: Tx, id: number) {
+  const [row] = await tx.$queryRaw<{ validated: boolean; memberId: number | null }[]>`SELECT validated, "memberId" FROM "Invoice" WHERE id = ${id} FOR UPDATE`
+  if (!row) throw notFound()
+  if (row.validated) throw notDraft()
+  return row
+}
+
+/** A line's subscription must belong to the invoice's member. */
+async function checkLineSubscription(tx: Tx, memberId: number | null, line: LineInput) {
+  if (!line.subscriptionId) return
+  const subscription = await tx.subscription.findUnique({ where: { id: line.subscriptionId }, select: { memberId: true } })
+  if (!subscription || subscription.memberId !== memberId) throw new DomainError({ code: 'SUBSCRIPTION_OF_ANOTHER_MEMBER', message: 'subscriptionNotFound', status: 400 })
+}
+
+/** Creates an empty draft for a member. */
+export async function createDraft({ memberId, dueDate = null }: { memberId: number; dueDate?: Date | null }) {
+  const member = await prisma.member.findUnique({ where: { id: memberId }, select: { id: true } })
+  if (!member) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
+  return prisma.invoice.create({ data: { memberId, dueDate }, select: { id: true } })
+}
+
+/** Sets a draft's due date (empty: `PAYMENT_DELAY` days after validation). */
+export function setDraftDueDate(id: number, dueDate: Date | null) {
+  return prisma.$transaction(async (tx) => {
+    await lockDraft(tx, id)
+    await tx.invoice.update({ where: { id }, data: { dueDate } })
+  })
+}
+
+export function addDraftLine(invoiceId: number, line: LineInput) {
+  return prisma.$transaction(async (tx) => {
+    const draft = await lockDraft(tx, invoiceId)
+    await checkLineSubscription(tx, draft.memberId, line)
+    return tx.invoiceLine.create({ data: { ...line, invoiceId }, select: { id: true } })
+  })
+}
+
+export function updateDraftLine(invoiceId: number, lineId: number, line: LineInput) {
+  return prisma.$transaction(async (tx) => {
+    const draft = await lockDraft(tx, invoiceId)
+    await checkLineSubscription(tx, draft.memberId, line)
+    const { count } = await tx.invoiceLine.updateMany({ where: { id: lineId, invoiceId }, data: line })
+    if (count === 0) throw notFound()
+  })
+}
+
+export function deleteDraftLine(invoiceId: number, lineId: number) {
+  return prisma.$transaction(async (tx) => {
+    await lockDraft(tx, invoiceId)
+    await tx.invoiceLine.deleteMany({ where: { id: lineId, invoiceId } })
+  })
+}
+
+export function deleteDraft(id: number) {
+  return prisma.$transaction(async (tx) => {
+    await lockDraft(tx, id)
+    await tx.invoice.delete({ where: { id } })
+  })
+}
+
+/** Validates a draft and reconciles the member's account. Returns the number. */
+export function validateDraft(input: { id: number; today: Date; paymentDelayDays: number }) {
+  return prisma.$transaction(async (tx) => {
+    const { number, memberId } = await validateInvoiceIn(tx, input)
+    if (memberId !== null) await reconcileMember(tx, memberId)
+    return number
+  })
+}
+
+/**
+ * Issues a validated credit note of `amountCents` against a validated invoice: one line, a
+ * negative amount, its own AV- number. The invoice's due amount drops by as much; money already
+ * allocated to it beyond the new due amount is released (newest allocation first) and becomes
+ * credit, which reconciliation then uses for the member's other open invoices.
+ */
+export function createCreditNote({ invoiceId, amountCents, reason, today, paymentDelayDays }: {
+  invoiceId: number; amountCents: number; reason: string; today: Date; paymentDelayDays: number
+}) {
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
+  return prisma.$transaction(async (tx) => {
+    const invoice = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { memberId: true, validated: true, kind: true, number: true, totalCents: true } })
+    if (!invoice) throw notFound()
+    if (!invoice.validated || invoice.kind !== 'INVOICE') throw new DomainError({ code: 'INVOICE_NOT_CREDITABLE', message: 'invoiceNotCreditable' })
+    if (invoice.memberId !== null) await lockMember(tx, invoice.memberId)
+    const { _sum } = await tx.invoice.aggregate({ where: { creditedInvoiceId: invoiceId, validated: true }, _sum: { totalCents: true } })
+    const dueCents = invoice.totalCents + (_sum.totalCents ?? 0)
+    if (amountCents > dueCents) throw new DomainError({ code: 'CREDIT_TOO_LARGE', message: 'creditTooLarge' })
+    const note = await tx.invoice.create({
+      data: {
+        kind: 'CREDIT_NOTE', memberId: invoice.memberId, creditedInvoiceId: invoiceId, dueDate: today,
+        lines: { create: [{ label: reason.trim() || `Avoir sur la facture ${invoice.number}`, unitCents: -amountCents, quantityHundredths: 100 }] },
+      },
+      select: { id: true },
+    })
+    const { number } = await validateInvoiceIn(tx, { id: note.id, today, paymentDelayDays })
+    await releaseAllocationsBeyond(tx, invoiceId, dueCents - amountCents)
+    if (invoice.memberId !== null) await reconcileMember(tx, invoice.memberId)
+    return { id: note.id, number }
+  })
+}
+
+/** Shrinks an invoice's allocations, newest first, until they total at most `dueCents`. */
+async function releaseAllocationsBeyond(tx: Tx, invoiceId: number, dueCents: number) {
+  const allocations = await tx.paymentAllocation.findMany({ where: { invoiceId }, orderBy: { id: 'desc' }, select: { id: true, amountCents: true } })
+  let excess = allocations.reduce((sum, a) => sum + a.amountCents, 0) - Math.max(dueCents, 0)
+  for (const allocation of allocations) {
+    if (excess <= 0) break
+    if (allocation.amountCents <= excess) await tx.paymentAllocation.delete({ where: { id: allocation.id } })
+    else await tx.paymentAllocation.update({ where: { id: allocation.id }, data: { amountCents: allocation.amountCents - excess } })
+    excess -= allocation.amountCents
+  }
+}
+
+/** Marks a validated invoice disputed (TROUBLE: no automatic allocation) or back to normal. */
+export async function setInvoiceDisputed(id: number, disputed: boolean) {
+  const invoice = await prisma.invoice.findUnique({ where: { id }, select: { memberId: true, validated: true, kind: true } })
+  if (!invoice) throw notFound()
+  if (!invoice.validated || invoice.kind !== 'INVOICE' || invoice.memberId === null) throw new DomainError({ code: 'INVOICE_NOT_PAYABLE', message: 'invoiceNotPayable' })
+  return withMemberAccounts(invoice.memberId, (tx) => tx.invoice.update({ where: { id }, data: { status: disputed ? 'TROUBLE' : 'OPEN' } }))
+}
+
+/** Due and remaining amounts of every invoice, as SQL joined on `i`: credit notes lower the due amount. */
+const AMOUNTS_JOIN = Prisma.sql`
+  LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id
+  LEFT JOIN (SELECT "invoiceId" AS id, sum("amountCents") AS paid FROM "PaymentAllocation" GROUP BY 1) a ON a.id = i.id`
+const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
+
+export type InvoiceFilter = {
+  status?: InvoiceStatus | 'DRAFT'
+  /** YYYY-MM */
+  month?: string
+  memberId?: number
+  overdue?: boolean
+  kind?: 'INVOICE' | 'CREDIT_NOTE'
+}
+
+function filterSql({ status, month, memberId, overdue, kind }: InvoiceFilter, today: Date) {
+  const conditions: Prisma.Sql[] = []
+  if (status === 'DRAFT') conditions.push(Prisma.sql`NOT i.validated`)
+  else if (status) conditions.push(Prisma.sql`i.validated AND i.status = ${status}::"InvoiceStatus"`)
+  if (month) {
+    const start = new Date(`${month}-01T00:00:00Z`)
+    conditions.push(Prisma.sql`i.date >= ${start}::date AND i.date < ${new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))}::date`)
+  }
+  if (memberId) conditions.push(Prisma.sql`i."memberId" = ${memberId}`)
+  if (kind) conditions.push(Prisma.sql`i.kind = ${kind}::"InvoiceKind"`)
+  if (overdue) conditions.push(Prisma.sql`i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0`)
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty
+}
+
+export type InvoiceRow = {
+  id: number
+  number: string | null
+  kind: 'INVOICE' | 'CREDIT_NOTE'
+  status: InvoiceStatus
+  validated: boolean
+  date: Date
+  dueDate: Date | null
+  totalCents: number
+  remainingCents: number
+  overdue: boolean
+  memberId: number | null
+  username: string | null
+  memberName: string | null
+}
+
+export const INVOICES_PER_PAGE = 50
+
+async function queryInvoices(filter: InvoiceFilter, today: Date, page: Prisma.Sql) {
+  return prisma.$queryRaw<(InvoiceRow & { count: number; sumTotal: number; sumRemaining: number })[]>`
+    SELECT i.id, i.number, i.kind::text AS kind, i.status::text AS status, i.validated, i.date, i."dueDate",
+           (CASE WHEN i.validated THEN i."totalCents" ELSE COALESCE(l.total, 0) END)::int AS "totalCents",
+           (${REMAINING})::int AS "remainingCents",
+           (i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0) AS overdue,
+           i."memberId", m.username,
+           COALESCE(NULLIF(m."organizationName", ''), NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
+           (count(*) OVER ())::int AS count,
+           (sum(CASE WHEN i.validated THEN i."totalCents" ELSE 0 END) OVER ())::int AS "sumTotal",
+           (sum(${REMAINING}) OVER ())::int AS "sumRemaining"
+    FROM "Invoice" i
+    LEFT JOIN "Member" m ON m.id = i."memberId"
+    -- A draft's total, rounded like lineTotalCents (half away from zero, per line).
+    LEFT JOIN (SELECT "invoiceId", sum(round("unitCents"::numeric * "quantityHundredths" * (10000 + "vatBasisPoints") / 1000000)) AS total
+               FROM "InvoiceLine" GROUP BY 1) l ON l."invoiceId" = i.id
+    ${AMOUNTS_JOIN}
+    ${filterSql(filter, today)}
+    ORDER BY i.validated, i.date DESC, i.id DESC
+    ${page}`
+}
+
+/**
+ * Invoices for the staff list: drafts first, then newest first, 50 a page, with the totals of
+ * the whole filtered list (validated totals and remaining amounts; drafts count for nothing).
+ */
+export async function listInvoices(filter: InvoiceFilter & { page?: number }, today: Date) {
+  const page = filter.page ?? 1
+  const rows = await queryInvoices(filter, today, Prisma.sql`LIMIT ${INVOICES_PER_PAGE} OFFSET ${(page - 1) * INVOICES_PER_PAGE}`)
+  const totals = rows[0] ? { count: rows[0].count, totalCents: rows[0].sumTotal, remainingCents: rows[0].sumRemaining } : { count: 0, totalCents: 0, remainingCents: 0 }
+  return { invoices: rows.map(stripTotals), totals }
+}
+
+/** Every invoice matching the filter, for the CSV export. */
+export async function listAllInvoices(filter: InvoiceFilter, today: Date) {
+  return (await queryInvoices(filter, today, Prisma.empty)).map(stripTotals)
+}
+
+function stripTotals({ count: _c, sumTotal: _t, sumRemaining: _r, ...row }: InvoiceRow & { count: number; sumTotal: number; sumRemaining: number }): InvoiceRow {
+  return row
+}
+
+/** A member's validated invoices and credit notes, newest first (members never see drafts). */
+export async function listMemberInvoices(memberId: number, today: Date) {
+  return (await queryInvoices({ memberId }, today, Prisma.empty)).filter((i) => i.validated).map(stripTotals)
+}
+
+/**
+ * One invoice with its lines, payments, credit notes and amounts. With `memberId`, only that
+ * member's validated invoices are found (the member pages): anything else is null, i.e. 404.
+ */
+export async function getInvoice(id: number, { memberId, today }: { memberId?: number; today: Date }) {
+  const invoice = await prisma.invoice.findUnique({
+    where: { id },
+    select: {
+      id: true, number: true, kind: true, status: true, validated: true, validatedAt: true, date: true, dueDate: true, totalCents: true, memberId: true,
+      pdfSha256: true,
+      member: { select: { id: true, username: true, type: true, firstName: true, lastName: true, nickname: true, organizationName: true, address: true, postalCode: true, city: true, country: true, email: true } },
+      creditedInvoice: { select: { id: true, number: true } },
+      creditNotes: { where: { validated: true }, select: { id: true, number: true, date: true, totalCents: true }, orderBy: { id: 'asc' } },
+      lines: {
+        orderBy: { id: 'asc' },
+        select: { id: true, label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, periodFrom: true, periodTo: true, subscriptionId: true, isSetupFee: true },
+      },
+      allocations: { orderBy: { id: 'asc' }, select: { id: true, amountCents: true, payment: { select: { id: true, date: true, method: true, label: true } } } },
+    },
+  })
+  if (!invoice) return null
+  if (memberId !== undefined && (invoice.memberId !== memberId || !invoice.validated)) return null
+  const lines = invoice.lines.map((line) => ({ ...line, totalCents: lineTotalCents(line) }))
+  const totalCents = invoice.validated ? invoice.totalCents : lines.reduce((sum, l) => sum + l.totalCents, 0)
+  const dueCents = totalCents + invoice.creditNotes.reduce((sum, c) => sum + c.totalCents, 0)
+  const paidCents = invoice.allocations.reduce((sum, a) => sum + a.amountCents, 0)
+  const remainingCents = invoice.validated && invoice.kind === 'INVOICE' ? Math.max(dueCents - paidCents, 0) : 0
+  const overdue = invoice.validated && invoice.status === 'OPEN' && remainingCents > 0 && invoice.dueDate !== null && invoice.dueDate < today
+  return { ...invoice, lines, totalCents, dueCents, paidCents, remainingCents, overdue, label: invoice.number ?? draftLabel(invoice.id) }
+}
+
+/** The id of the invoice with this number, or null. */
+export async function findInvoiceIdByNumber(number: string) {
+  const row = await prisma.invoice.findUnique({ where: { number }, select: { id: true } })
+  return row?.id ?? null
+}

@@ -1,0 +1,203 @@
+import type { PaymentMethod, Prisma } from '#app/generated/prisma/client.ts'
+import { allocateFifo } from '#app/models/invoice/rules.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+
+type Tx = Prisma.TransactionClient
+
+/**
+ * Payments and Coin's reconciliation (§2.6.4), kept in the database: every change to a member's
+ * payments or validated invoices runs `reconcileMember` in the same transaction, with the
+ * member's row locked so that two changes for one member never allocate the same money twice.
+ *
+ * Amounts: an invoice's *due* amount is its total plus its validated credit notes (negative
+ * totals); its *remaining* amount is due minus what payments allocated to it. The balance is
+ * Σ payments − Σ due amounts, i.e. unallocated money − remaining amounts (negative: the member
+ * owes money; positive: credit that pays the next invoice).
+ */
+
+/** Locks the member's row for the rest of the transaction: reconciliation is per member. */
+export async function lockMember(tx: Tx, memberId: number) {
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Member" WHERE id = ${memberId} FOR UPDATE`
+  if (rows.length === 0) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
+}
+
+/** Validated invoices of a member with their due and remaining amounts, in cents. */
+async function memberInvoiceAmounts(tx: Tx, memberId: number) {
+  return tx.$queryRaw<{ id: number; date: Date; status: 'OPEN' | 'CLOSED' | 'TROUBLE'; dueCents: number; remainingCents: number }[]>`
+    SELECT i.id, i.date, i.status::text AS status,
+           (i."totalCents" + COALESCE(c.credited, 0))::int AS "dueCents",
+           (i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0))::int AS "remainingCents"
+    FROM "Invoice" i
+    LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice"
+               WHERE validated AND kind = 'CREDIT_NOTE' AND "memberId" = ${memberId} GROUP BY 1) c ON c.id = i.id
+    LEFT JOIN (SELECT pa."invoiceId" AS id, sum(pa."amountCents") AS paid FROM "PaymentAllocation" pa
+               JOIN "Payment" p ON p.id = pa."paymentId" WHERE p."memberId" = ${memberId} GROUP BY 1) a ON a.id = i.id
+    WHERE i."memberId" = ${memberId} AND i.validated AND i.kind = 'INVOICE'
+    ORDER BY i.date, i.id`
+}
+
+/** A member's payments with what is left of each after its allocations, in cents. */
+async function memberPaymentAmounts(tx: Tx, memberId: number) {
+  return tx.$queryRaw<{ id: number; date: Date; forcedInvoiceId: number | null; amountCents: number; unallocatedCents: number }[]>`
+    SELECT p.id, p.date, p."forcedInvoiceId", p."amountCents",
+           (p."amountCents" - COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0))::int AS "unallocatedCents"
+    FROM "Payment" p WHERE p."memberId" = ${memberId}
+    ORDER BY p.date, p.id`
+}
+
+/**
+ * Coin's `update_accounting_for_member`: allocates unallocated money to open invoices (forced
+ * invoice first, then oldest first), closes invoices with nothing left to pay and reopens closed
+ * ones that are no longer paid. Disputed invoices (TROUBLE) take no money automatically. Call it
+ * inside a transaction that locked the member.
+ */
+export async function reconcileMember(tx: Tx, memberId: number) {
+  const [invoices, payments] = await Promise.all([memberInvoiceAmounts(tx, memberId), memberPaymentAmounts(tx, memberId)])
+  const open = invoices.filter((i) => i.status === 'OPEN')
+  const allocations = allocateFifo(payments, open)
+  if (allocations.length > 0) await tx.paymentAllocation.createMany({ data: allocations })
+  const paid = new Map<number, number>()
+  for (const a of allocations) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
+  const toClose = open.filter((i) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0).map((i) => i.id)
+  const toReopen = invoices.filter((i) => i.status === 'CLOSED' && i.remainingCents > 0).map((i) => i.id)
+  if (toClose.length > 0) await tx.invoice.updateMany({ where: { id: { in: toClose } }, data: { status: 'CLOSED' } })
+  if (toReopen.length > 0) await tx.invoice.updateMany({ where: { id: { in: toReopen } }, data: { status: 'OPEN' } })
+  return { allocations: allocations.length, closed: toClose, reopened: toReopen }
+}
+
+/** Runs `work` in a transaction holding the member's lock, then reconciles the member. */
+export function withMemberAccounts<T>(memberId: number, work: (tx: Tx) => Promise<T>) {
+  return prisma.$transaction(async (tx) => {
+    await lockMember(tx, memberId)
+    const result = await work(tx)
+    await reconcileMember(tx, memberId)
+    return result
+  })
+}
+
+export type PaymentInput = {
+  memberId: number
+  method: PaymentMethod
+  amountCents: number
+  date: Date
+  label?: string
+  forcedInvoiceId?: number | null
+  /** Set by the bank import: a second payment with the same key is not recorded. */
+  importKey?: string | null
+}
+
+/** A forced invoice must be a validated invoice of the same member. */
+async function checkForcedInvoice(tx: Tx, { memberId, forcedInvoiceId }: { memberId: number; forcedInvoiceId?: number | null }) {
+  if (!forcedInvoiceId) return
+  const invoice = await tx.invoice.findUnique({ where: { id: forcedInvoiceId }, select: { memberId: true, validated: true, kind: true } })
+  if (!invoice || invoice.memberId !== memberId) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
+  if (!invoice.validated || invoice.kind !== 'INVOICE') throw new DomainError({ code: 'INVOICE_NOT_PAYABLE', message: 'invoiceNotPayable', status: 400 })
+}
+
+function checkAmount(amountCents: number) {
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
+}
+
+/** Records one payment and reconciles the member's account. */
+export async function recordPayment(input: PaymentInput) {
+  checkAmount(input.amountCents)
+  return withMemberAccounts(input.memberId, async (tx) => {
+    await checkForcedInvoice(tx, input)
+    return tx.payment.create({ data: { ...input, label: input.label ?? '' }, select: { id: true } })
+  })
+}
+
+/**
+ * Records many payments at once (the bank import), all or nothing, and reconciles each member
+ * once. Payments whose `importKey` is already recorded are skipped and counted as duplicates.
+ */
+export async function recordPayments(inputs: PaymentInput[]) {
+  for (const input of inputs) checkAmount(input.amountCents)
+  return prisma.$transaction(
+    async (tx) => {
+      const memberIds = [...new Set(inputs.map((i) => i.memberId))].sort((a, b) => a - b)
+      for (const memberId of memberIds) await lockMember(tx, memberId)
+      const keys = inputs.flatMap((i) => (i.importKey ? [i.importKey] : []))
+      const known = new Set(
+        keys.length === 0 ? [] : (await tx.payment.findMany({ where: { importKey: { in: keys } }, select: { importKey: true } })).map((p) => p.importKey),
+      )
+      const fresh = inputs.filter((i) => !i.importKey || !known.has(i.importKey))
+      for (const input of fresh) await checkForcedInvoice(tx, input)
+      if (fresh.length > 0) await tx.payment.createMany({ data: fresh.map((i) => ({ ...i, label: i.label ?? '' })) })
+      for (const memberId of new Set(fresh.map((i) => i.memberId))) await reconcileMember(tx, memberId)
+      return { created: fresh.length, duplicates: inputs.length - fresh.length }
+    },
+    { timeout: 60_000 },
+  )
+}
+
+/** Deletes a payment: what it paid is reopened, then the member's other money is reallocated. */
+export async function deletePayment(id: number) {
+  const payment = await prisma.payment.findUnique({ where: { id }, select: { memberId: true } })
+  if (!payment) throw new DomainError({ code: 'PAYMENT_NOT_FOUND', message: 'notFound', status: 404 })
+  if (payment.memberId === null) return prisma.payment.delete({ where: { id } })
+  return withMemberAccounts(payment.memberId, (tx) => tx.payment.delete({ where: { id }, select: { id: true } }))
+}
+
+/**
+ * Deletes one allocation (a mistake to undo): the invoice it paid reopens and the money becomes
+ * credit. It is not reallocated at once (that would recreate the same allocation): set the
+ * payment's forced invoice, or the next payment or invoice of the member, reallocates it.
+ */
+export async function deleteAllocation(id: number) {
+  const allocation = await prisma.paymentAllocation.findUnique({ where: { id }, select: { invoiceId: true, payment: { select: { memberId: true } } } })
+  if (!allocation) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
+  return prisma.$transaction(async (tx) => {
+    if (allocation.payment.memberId !== null) await lockMember(tx, allocation.payment.memberId)
+    await tx.paymentAllocation.delete({ where: { id } })
+    await tx.invoice.updateMany({ where: { id: allocation.invoiceId, status: 'CLOSED' }, data: { status: 'OPEN' } })
+  })
+}
+
+/** A member's balance in cents: unallocated money − remaining amounts (negative: owes money). */
+export async function getMemberBalance(memberId: number, db: Tx = prisma) {
+  const [row] = await db.$queryRaw<{ balance: number }[]>`
+    SELECT ((SELECT COALESCE(sum("amountCents"), 0) FROM "Payment" WHERE "memberId" = ${memberId})
+          - (SELECT COALESCE(sum("totalCents"), 0) FROM "Invoice" WHERE "memberId" = ${memberId} AND validated))::int AS balance`
+  return row.balance
+}
+
+/** A member's payments, newest first, with what each paid. */
+export function listMemberPayments(memberId: number) {
+  return prisma.payment.findMany({
+    where: { memberId },
+    orderBy: [{ date: 'desc' }, { id: 'desc' }],
+    select: {
+      id: true,
+      method: true,
+      amountCents: true,
+      date: true,
+      label: true,
+      allocations: { select: { id: true, amountCents: true, invoice: { select: { id: true, number: true } } } },
+    },
+  })
+}
+
+export type PaymentListFilter = { month?: string; memberId?: number; unallocated?: boolean; page?: number }
+export const PAYMENTS_PER_PAGE = 50
+
+/** All payments for the admin list, newest first, with their unallocated part. */
+export async function listPayments({ month, memberId, unallocated = false, page = 1 }: PaymentListFilter) {
+  const monthStart = month ? new Date(`${month}-01T00:00:00Z`) : null
+  const monthEnd = monthStart ? new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 1)) : null
+  const rows = await prisma.$queryRaw<
+    { id: number; memberId: number | null; username: string | null; method: PaymentMethod; amountCents: number; date: Date; label: string; unallocatedCents: number; total: number }[]
+  >`
+    SELECT p.id, p."memberId", m.username, p.method::text AS method, p."amountCents", p.date, p.label,
+           (p."amountCents" - COALESCE(a.allocated, 0))::int AS "unallocatedCents", (count(*) OVER ())::int AS total
+    FROM "Payment" p
+    LEFT JOIN "Member" m ON m.id = p."memberId"
+    LEFT JOIN (SELECT "paymentId", sum("amountCents") AS allocated FROM "PaymentAllocation" GROUP BY 1) a ON a."paymentId" = p.id
+    WHERE (${monthStart}::date IS NULL OR (p.date >= ${monthStart}::date AND p.date < ${monthEnd}::date))
+      AND (${memberId ?? null}::int IS NULL OR p."memberId" = ${memberId ?? null}::int)
+      AND (NOT ${unallocated} OR p."amountCents" - COALESCE(a.allocated, 0) > 0)
+    ORDER BY p.date DESC, p.id DESC
+    LIMIT ${PAYMENTS_PER_PAGE} OFFSET ${(page - 1) * PAYMENTS_PER_PAGE}`
+  return { payments: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
+}
