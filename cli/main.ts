@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander'
 import dotenv from 'dotenv'
 import { EnvError, init } from '#app/utils/env.server.ts'
 import { CommandError, UsageError } from './errors.ts'
+import { parseDateOption } from './options.ts'
 
 /** Loads .env (when present) without overriding the real environment. */
 function loadDotenv() {
@@ -146,6 +147,41 @@ export function buildProgram() {
       const date = parseCountDate({ option: options.date, argument: dateArgument })
       await withDatabase(async () => {
         process.stdout.write(await offerSubscriptionsCount({ date, json: options.json }))
+      })
+    })
+
+  program
+    .command('charge_subscriptions')
+    .alias('charge-subscriptions')
+    .description(
+      'Bill the subscriptions for the month of --date: one validated invoice per member, with its PDF. '
+      + 'Each billing period is billed once: running it again for the same month creates nothing, '
+      + 'and a run that was stopped midway can simply be run again.',
+    )
+    .option('--date <YYYY-MM-DD>', 'a day of the month to bill (default: today, Europe/Paris)')
+    .option('--dry-run', 'show what would be billed, record nothing')
+    .option('--antidate', 'date the invoices on the first day of the billed month instead of today')
+    .addHelpText('after', '\nExamples:\n  coin charge_subscriptions --dry-run\n  coin charge_subscriptions --date 2025-01-01 --antidate\n')
+    .action(async (options: { date?: string; dryRun?: boolean; antidate?: boolean }) => {
+      const { runChargeSubscriptions } = await import('./charge-subscriptions.ts')
+      const date = parseDateOption(options.date)
+      await withDatabase(async () => {
+        const { text } = await runChargeSubscriptions({ date, dryRun: options.dryRun, antidate: options.antidate })
+        process.stdout.write(text)
+      })
+    })
+
+  program
+    .command('invoice_pdf')
+    .alias('invoice-pdf')
+    .description("write a validated invoice's stored PDF, byte for byte, to a file or to stdout")
+    .argument('<number>', 'the invoice or credit note number, e.g. 2025-03-000042 or AV-2025-03-000001')
+    .option('--out <file>', 'the file to write (default: stdout, when redirected)')
+    .action(async (number: string, options: { out?: string }) => {
+      const { writeInvoicePdf } = await import('./invoice-pdf.ts')
+      await withDatabase(async () => {
+        const written = await writeInvoicePdf({ number, out: options.out })
+        if (written) process.stderr.write(`${written.path}: ${written.bytes} bytes, sha256 ${written.sha256}\n`)
       })
     })
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
@@ -12,6 +13,9 @@ const booleanString = z
     error: 'expected true or false',
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+/** Five cron fields of digits, ranges, lists, steps or stars (pg-boss checks the values). */
+const CRON = /^([\d*,\/-]+\s+){4}[\d*,\/-]+$/
 
 const EnvSchema = z.object({
   NODE_ENV: z
@@ -73,6 +77,19 @@ const EnvSchema = z.object({
     .min(0, 'expected between 0 and 365 days')
     .max(365, 'expected between 0 and 365 days')
     .default(30),
+  /** When the worker runs charge_subscriptions (cron, in TZ). */
+  CHARGE_SUBSCRIPTIONS_CRON: z
+    .string()
+    .trim()
+    .regex(CRON, 'expected a cron expression of 5 fields, e.g. "59 23 * * *"')
+    .default('59 23 * * *'),
+  /** Worker threads that render invoice PDFs during charge_subscriptions (0: the main thread). */
+  PDF_THREADS: z.coerce
+    .number({ error: 'expected a number of threads' })
+    .int('expected a whole number of threads')
+    .min(0, 'expected between 0 and 16 threads')
+    .max(16, 'expected between 0 and 16 threads')
+    .default(Math.min(2, availableParallelism())),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',

@@ -30,8 +30,11 @@ test('purge-expired-sessions deletes expired sessions and old login attempts, an
 test('the worker registers its schedules in PostgreSQL and stops cleanly', async () => {
   const stop = await startWorker({ databaseUrl: process.env.DATABASE_URL! })
   try {
-    const rows = await prisma.$queryRaw<{ name: string; cron: string; timezone: string }[]>`SELECT name, cron, timezone FROM pgboss.schedule`
-    expect(rows).toEqual([{ name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' }])
+    const rows = await prisma.$queryRaw<{ name: string; cron: string; timezone: string }[]>`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name`
+    expect(rows).toEqual([
+      { name: 'charge-subscriptions', cron: '59 23 * * *', timezone: 'Europe/Paris' },
+      { name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' },
+    ])
   } finally {
     await stop()
   }

@@ -1,0 +1,197 @@
+import type { Prisma } from '#app/generated/prisma/client.ts'
+import { getIspIdentity } from '#app/models/isp/settings.server.ts'
+import { reconcileMember } from '#app/models/payment/payments.server.ts'
+import { addDays } from '#app/utils/dates.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { billingMonth, planMemberInvoice, type ChargeableSubscription, type PlannedLine, type SkipReason } from './charge.ts'
+import { invoicesMissingPdf, storeMissingPdfs, type Render } from './pdf.server.ts'
+import { allocateInvoiceNumbers } from './validate.server.ts'
+
+type Tx = Prisma.TransactionClient
+
+/**
+ * `charge_subscriptions` (§2.6.5): one validated invoice per member for the month of a date,
+ * with its PDF. Members are billed in batches, one transaction each: a batch's invoices, lines,
+ * numbers and validation commit together or not at all, so a run killed midway leaves whole
+ * invoices with gapless numbers, and the next run bills only what is left (the overlap check,
+ * backed by the database's exclusion constraint). PDFs are rendered after each commit while the
+ * next batch is written; invoices a dead run left without PDF get theirs at the start.
+ */
+
+/** Serialises concurrent runs (worker and a treasurer at the terminal): one batch at a time. */
+const CHARGE_LOCK = 7_425_001
+export const CHARGE_BATCH_SIZE = 250
+
+export type ChargeOptions = {
+  /** Any day of the month to bill. */
+  date: Date
+  /** The date invoices get, unless `antidate`. */
+  today: Date
+  /** Date the invoices on the first day of the billed month instead of today. */
+  antidate?: boolean
+  dryRun?: boolean
+  paymentDelayDays: number
+  render?: Render
+  batchSize?: number
+  onProgress?: (progress: { done: number; total: number }) => void
+}
+
+export type ChargeSummary = {
+  month: string
+  dryRun: boolean
+  /** Members with at least one subscription to consider. */
+  members: number
+  invoices: number
+  lines: number
+  totalCents: number
+  firstNumber: string | null
+  lastNumber: string | null
+  skipped: Record<SkipReason | 'zeroTotal', number>
+  pdfs: number
+  pdfMs: number
+}
+
+type Candidate = Omit<ChargeableSubscription, 'hasLines' | 'billedPeriods'> & { memberId: number }
+
+/** Subscriptions that may be billed for the month: running at some point of it. */
+async function loadCandidates(start: Date, end: Date) {
+  const rows = await prisma.$queryRaw<(Omit<Candidate, 'offer'> & Candidate['offer'] & { offerName: string })[]>`
+    SELECT s.id, s."memberId", s."subscriptionDate", s."resignDate", o.name AS "offerName", o."billingPeriodMonths",
+           o."periodFeeCents", o."initialFeeCents", o."nonBillable"
+    FROM "Subscription" s JOIN "Offer" o ON o.id = s."offerId"
+    WHERE s."subscriptionDate" <= ${end}::date AND (s."resignDate" IS NULL OR s."resignDate" >= ${start}::date)
+    ORDER BY s."memberId", s.id`
+  const byMember = new Map<number, Candidate[]>()
+  for (const r of rows) {
+    const candidate: Candidate = {
+      id: r.id, memberId: r.memberId, subscriptionDate: r.subscriptionDate, resignDate: r.resignDate,
+      offer: { name: r.offerName, billingPeriodMonths: r.billingPeriodMonths, periodFeeCents: r.periodFeeCents, initialFeeCents: r.initialFeeCents, nonBillable: r.nonBillable },
+    }
+    const list = byMember.get(r.memberId)
+    if (list) list.push(candidate)
+    else byMember.set(r.memberId, [candidate])
+  }
+  return byMember
+}
+
+/** What is already billed for these subscriptions from `start` on, and whether any line names them. */
+async function loadBilled(db: Tx, ids: number[], start: Date) {
+  const rows = await db.$queryRaw<{ id: number; hasLines: boolean; periods: [string, string][] }[]>`
+    SELECT s.id,
+           EXISTS (SELECT 1 FROM "InvoiceLine" l WHERE l."subscriptionId" = s.id) AS "hasLines",
+           COALESCE((SELECT json_agg(json_build_array(l."periodFrom", l."periodTo")) FROM "InvoiceLine" l
+                     WHERE l."subscriptionId" = s.id AND l."periodTo" >= ${start}::date), '[]'::json) AS periods
+    FROM unnest(${ids}::int[]) AS s(id)`
+  return new Map(rows.map((r) => [r.id, { hasLines: r.hasLines, billedPeriods: r.periods.map(([from, to]) => ({ from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T00:00:00Z`) })) }]))
+}
+
+function emptySummary(month: string, dryRun: boolean, members: number): ChargeSummary {
+  return {
+    month, dryRun, members, invoices: 0, lines: 0, totalCents: 0, firstNumber: null, lastNumber: null,
+    skipped: { nonBillable: 0, alreadyBilled: 0, notInPeriod: 0, zeroTotal: 0 }, pdfs: 0, pdfMs: 0,
+  }
+}
+
+/** Plans the invoices of a batch of members from what the database holds now. */
+async function planBatch(db: Tx, batch: [number, Candidate[]][], start: Date, date: Date, vatBasisPoints: number, summary: ChargeSummary) {
+  const billed = await loadBilled(db, batch.flatMap(([, subs]) => subs.map((s) => s.id)), start)
+  const invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[] = []
+  for (const [memberId, subs] of batch) {
+    const plan = planMemberInvoice(subs.map((s) => ({ ...s, ...billed.get(s.id)! })), date, vatBasisPoints)
+    for (const { reason } of plan.skipped) summary.skipped[reason] += 1
+    if (plan.lines.length === 0) continue
+    // Coin refuses to validate a zero invoice (free offers): nothing to send.
+    if (plan.totalCents === 0) summary.skipped.zeroTotal += 1
+    else invoices.push({ memberId, ...plan })
+  }
+  return invoices
+}
+
+/** Writes a batch's invoices as drafts with their lines, then numbers and validates them. */
+async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[], invoiceDate: Date, dueDate: Date) {
+  const memberIds = invoices.map((i) => i.memberId)
+  // The members' accounts are locked like any payment or validation would (same order: by id).
+  await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
+  const created = await tx.$queryRaw<{ id: number; memberId: number }[]>`
+    INSERT INTO "Invoice" ("memberId", date, "dueDate", "updatedAt")
+    SELECT m, ${invoiceDate}::date, ${dueDate}::date, now() FROM unnest(${memberIds}::int[]) AS m
+    RETURNING id, "memberId"`
+  const idOf = new Map(created.map((c) => [c.memberId, c.id]))
+  const lines = invoices.flatMap((i) => i.lines.map((line) => ({ ...line, invoiceId: idOf.get(i.memberId)! })))
+  const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null)
+  await tx.$executeRaw`
+    INSERT INTO "InvoiceLine" ("invoiceId", label, "unitCents", "quantityHundredths", "vatBasisPoints", "subscriptionId", "periodFrom", "periodTo", "isSetupFee")
+    SELECT * FROM unnest(${lines.map((l) => l.invoiceId)}::int[], ${lines.map((l) => l.label)}::text[], ${lines.map((l) => l.unitCents)}::int[],
+                         ${lines.map((l) => l.quantityHundredths)}::int[], ${lines.map((l) => l.vatBasisPoints)}::int[], ${lines.map((l) => l.subscriptionId)}::int[],
+                         ${lines.map((l) => day(l.periodFrom))}::date[], ${lines.map((l) => day(l.periodTo))}::date[], ${lines.map((l) => l.isSetupFee)}::boolean[])`
+  const numbers = await allocateInvoiceNumbers(tx, { kind: 'INVOICE', date: invoiceDate, count: invoices.length })
+  await tx.$executeRaw`
+    UPDATE "Invoice" i SET validated = true, "validatedAt" = now(), number = v.number, "totalCents" = v.total
+    FROM unnest(${invoices.map((i) => idOf.get(i.memberId)!)}::int[], ${numbers}::text[], ${invoices.map((i) => i.totalCents)}::int[]) AS v(id, number, total)
+    WHERE i.id = v.id`
+  // Credit (overpayments) pays the new invoices at once, as any validation does.
+  const withCredit = await tx.$queryRaw<{ memberId: number }[]>`
+    SELECT DISTINCT p."memberId" FROM "Payment" p
+    WHERE p."memberId" = ANY(${memberIds}::int[])
+      AND p."amountCents" > COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0)`
+  for (const { memberId } of withCredit) await reconcileMember(tx, memberId)
+  return { ids: [...idOf.values()], numbers }
+}
+
+/** Runs `charge_subscriptions` for the month of `options.date`; see the module comment. */
+export async function chargeSubscriptions(options: ChargeOptions): Promise<ChargeSummary> {
+  const { date, today, antidate = false, dryRun = false, paymentDelayDays, render, batchSize = CHARGE_BATCH_SIZE, onProgress } = options
+  const { start, end } = billingMonth(date)
+  const invoiceDate = antidate ? start : today
+  const dueDate = addDays(invoiceDate, paymentDelayDays)
+  const [byMember, isp] = await Promise.all([loadCandidates(start, end), getIspIdentity()])
+  const members = [...byMember.entries()]
+  const summary = emptySummary(start.toISOString().slice(0, 7), dryRun, members.length)
+
+  let pdfWork = Promise.resolve()
+  const renderPdfs = (ids: number[]) => {
+    const previous = pdfWork
+    pdfWork = (async () => {
+      await previous
+      const began = performance.now()
+      summary.pdfs += await storeMissingPdfs(ids, render)
+      summary.pdfMs += performance.now() - began
+    })()
+  }
+  if (!dryRun) renderPdfs(await invoicesMissingPdf())
+
+  for (let i = 0; i < members.length; i += batchSize) {
+    const batch = members.slice(i, i + batchSize)
+    if (dryRun) {
+      const invoices = await planBatch(prisma, batch, start, date, isp.defaultVatBasisPoints, summary)
+      count(summary, invoices)
+    } else {
+      const written = await prisma.$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHARGE_LOCK})`
+          const invoices = await planBatch(tx, batch, start, date, isp.defaultVatBasisPoints, summary)
+          if (invoices.length === 0) return null
+          return { invoices, ...(await writeBatch(tx, invoices, invoiceDate, dueDate)) }
+        },
+        { timeout: 120_000 },
+      )
+      if (written) {
+        count(summary, written.invoices)
+        summary.firstNumber ??= written.numbers[0]
+        summary.lastNumber = written.numbers.at(-1)!
+        // Wait for the previous batch's PDFs before queueing these: at most one batch in flight.
+        await pdfWork
+        renderPdfs(written.ids)
+      }
+    }
+    onProgress?.({ done: Math.min(i + batchSize, members.length), total: members.length })
+  }
+  await pdfWork
+  return summary
+}
+
+function count(summary: ChargeSummary, invoices: { lines: PlannedLine[]; totalCents: number }[]) {
+  summary.invoices += invoices.length
+  summary.lines += invoices.reduce((sum, i) => sum + i.lines.length, 0)
+  summary.totalCents += invoices.reduce((sum, i) => sum + i.totalCents, 0)
+}

@@ -1,0 +1,78 @@
+import { billedPeriod, lineTotalCents, periodsOverlap } from './rules.ts'
+
+/**
+ * What `charge_subscriptions` puts on a member's invoice for the month of a date (§2.6.5), as a
+ * pure function: the command loads the rows, this decides, the database enforces.
+ */
+
+export type ChargeableSubscription = {
+  id: number
+  subscriptionDate: Date
+  resignDate: Date | null
+  offer: { name: string; billingPeriodMonths: number; periodFeeCents: number; initialFeeCents: number; nonBillable: boolean }
+  /** True when some invoice line already references this subscription (set-up fee billed). */
+  hasLines: boolean
+  /** Billed periods of this subscription that may overlap the period billed now. */
+  billedPeriods: { from: Date; to: Date }[]
+}
+
+export type PlannedLine = {
+  label: string
+  unitCents: number
+  quantityHundredths: number
+  vatBasisPoints: number
+  subscriptionId: number
+  periodFrom: Date | null
+  periodTo: Date | null
+  isSetupFee: boolean
+}
+
+export type SkipReason = 'nonBillable' | 'alreadyBilled' | 'notInPeriod'
+
+export type MemberPlan = { lines: PlannedLine[]; totalCents: number; skipped: { subscriptionId: number; reason: SkipReason }[] }
+
+export const SETUP_FEE_SUFFIX = 'Frais de mise en service'
+
+/**
+ * The lines of one member's invoice for the month of `date`: for each subscription of a billable
+ * offer, the billing period starting on the first of the month (clamped to the subscription and
+ * resign dates, prorated by days) unless a billed period overlaps it; and the set-up fee the
+ * first time a subscription is billed.
+ */
+export function planMemberInvoice(subscriptions: ChargeableSubscription[], date: Date, vatBasisPoints: number): MemberPlan {
+  const lines: PlannedLine[] = []
+  const skipped: MemberPlan['skipped'] = []
+  for (const s of subscriptions) {
+    if (s.offer.nonBillable) {
+      skipped.push({ subscriptionId: s.id, reason: 'nonBillable' })
+      continue
+    }
+    const period = billedPeriod(s, date, s.offer.billingPeriodMonths)
+    if (!period) {
+      skipped.push({ subscriptionId: s.id, reason: 'notInPeriod' })
+      continue
+    }
+    if (s.billedPeriods.some((billed) => periodsOverlap(billed, period))) {
+      skipped.push({ subscriptionId: s.id, reason: 'alreadyBilled' })
+      continue
+    }
+    if (!s.hasLines && s.offer.initialFeeCents > 0) {
+      lines.push({
+        label: `${s.offer.name} - ${SETUP_FEE_SUFFIX}`, unitCents: s.offer.initialFeeCents, quantityHundredths: 100, vatBasisPoints,
+        subscriptionId: s.id, periodFrom: null, periodTo: null, isSetupFee: true,
+      })
+    }
+    lines.push({
+      label: s.offer.name, unitCents: s.offer.periodFeeCents, quantityHundredths: period.quantityHundredths, vatBasisPoints,
+      subscriptionId: s.id, periodFrom: period.from, periodTo: period.to, isSetupFee: false,
+    })
+  }
+  return { lines, totalCents: lines.reduce((sum, line) => sum + lineTotalCents(line), 0), skipped }
+}
+
+/** The first and last day of the month of `date`. */
+export function billingMonth(date: Date) {
+  const start = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1))
+  const end = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0))
+  return { start, end }
+}

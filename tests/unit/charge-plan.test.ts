@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest'
+import { planMemberInvoice, type ChargeableSubscription } from '#app/models/invoice/charge.ts'
+import { parseIsoDate } from '#app/utils/dates.ts'
+
+const d = (iso: string) => parseIsoDate(iso)!
+
+function subscription(overrides: Partial<ChargeableSubscription> & { offer?: Partial<ChargeableSubscription['offer']> } = {}): ChargeableSubscription {
+  const { offer, ...rest } = overrides
+  return {
+    id: 1, subscriptionDate: d('2014-01-01'), resignDate: null, hasLines: true, billedPeriods: [],
+    ...rest,
+    offer: { name: 'VPN', billingPeriodMonths: 1, periodFeeCents: 800, initialFeeCents: 0, nonBillable: false, ...offer },
+  }
+}
+
+describe('what charge_subscriptions bills', () => {
+  test("Coin's example: quarterly offer subscribed on 15 January, billed for January: 76/90 = 0.84, plus the set-up fee once", () => {
+    const s = subscription({ subscriptionDate: d('2014-01-15'), hasLines: false, offer: { name: 'ADSL', billingPeriodMonths: 3, periodFeeCents: 9000, initialFeeCents: 5000 } })
+    const plan = planMemberInvoice([s], d('2014-01-31'), 0)
+    expect(plan.lines).toEqual([
+      { label: 'ADSL - Frais de mise en service', unitCents: 5000, quantityHundredths: 100, vatBasisPoints: 0, subscriptionId: 1, periodFrom: null, periodTo: null, isSetupFee: true },
+      { label: 'ADSL', unitCents: 9000, quantityHundredths: 84, vatBasisPoints: 0, subscriptionId: 1, periodFrom: d('2014-01-15'), periodTo: d('2014-03-31'), isSetupFee: false },
+    ])
+    expect(plan.totalCents).toBe(5000 + 7560)
+    // February and March fall in the period billed in January.
+    const billed = { ...s, hasLines: true, billedPeriods: [{ from: d('2014-01-15'), to: d('2014-03-31') }] }
+    expect(planMemberInvoice([billed], d('2014-02-10'), 0)).toMatchObject({ lines: [], skipped: [{ subscriptionId: 1, reason: 'alreadyBilled' }] })
+    expect(planMemberInvoice([billed], d('2014-04-01'), 0).lines[0]).toMatchObject({ periodFrom: d('2014-04-01'), periodTo: d('2014-06-30'), quantityHundredths: 100 })
+  })
+
+  test('a resignation during the month is billed up to the resign date; non-billable offers are skipped', () => {
+    const plan = planMemberInvoice(
+      [subscription({ id: 1, resignDate: d('2025-02-14') }), subscription({ id: 2, offer: { name: 'Hébergement', nonBillable: true } })],
+      d('2025-02-01'),
+      2000,
+    )
+    expect(plan.lines).toHaveLength(1)
+    expect(plan.lines[0]).toMatchObject({ periodFrom: d('2025-02-01'), periodTo: d('2025-02-14'), quantityHundredths: 50, vatBasisPoints: 2000 })
+    expect(plan.totalCents).toBe(480) // 8,00 € × 0,50 × 1,20
+    expect(plan.skipped).toEqual([{ subscriptionId: 2, reason: 'nonBillable' }])
+  })
+
+  test('the set-up fee is billed only with the first period of a subscription', () => {
+    const fresh = subscription({ hasLines: false, offer: { initialFeeCents: 2500 } })
+    expect(planMemberInvoice([fresh], d('2025-03-01'), 0).lines.map((l) => l.isSetupFee)).toEqual([true, false])
+    expect(planMemberInvoice([{ ...fresh, hasLines: true }], d('2025-03-01'), 0).lines.map((l) => l.isSetupFee)).toEqual([false])
+  })
+})
