@@ -1,8 +1,11 @@
 import type { MemberStatus, MemberType, PaymentMethod, Role } from '#app/generated/prisma/client.ts'
-import { setIspName } from '#app/models/isp/settings.server.ts'
+import { chargeSubscriptions } from '#app/models/invoice/charge.server.ts'
+import { setIspName, updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { generateUsername } from '#app/models/member/manage.server.ts'
 import { addDays, addMonths, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { recordPayment } from '#app/models/payment/payments.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 
 export const DEMO_ISP_NAME = 'FAI Démo'
@@ -220,7 +223,40 @@ async function seedDemoServices() {
 export async function seedDemo() {
   const members = await seedDemoMembers()
   const services = await seedDemoServices()
-  return members || services
+  const billing = await seedDemoBilling()
+  return members || services || billing
+}
+
+/**
+ * The demo ISP's identity on invoices, then three months of billing (the two previous months
+ * antidated, then this one) and payments: paid, partly paid, overpaid and unpaid accounts.
+ * Skipped when any invoice exists.
+ */
+async function seedDemoBilling() {
+  if ((await prisma.invoice.count()) > 0) return false
+  await updateIspIdentity({
+    name: DEMO_ISP_NAME, address: '12 rue de la Neutralité', postalCode: '69001', city: 'Lyon', rna: 'W691234567', siret: '81234567800019',
+    email: 'tresorerie@fai-demo.example', website: 'https://fai-demo.example', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP',
+    bankName: 'Crédit Coopératif', chequeOrder: 'FAI Démo', vatMention: 'TVA non applicable, art. 293 B du CGI',
+  })
+  const now = today()
+  for (const [months, antidate] of [[-2, true], [-1, true], [0, false]] as const) {
+    await chargeSubscriptions({ date: addMonths(now, months), today: now, antidate, paymentDelayDays: getEnv().PAYMENT_DELAY })
+  }
+  const payer = await prisma.member.findUniqueOrThrow({ where: { username: DEMO_MEMBER.username }, select: { id: true } })
+  // The demo member paid everything but the last invoice, by transfers quoting the reference.
+  const invoices = await prisma.invoice.findMany({ where: { memberId: payer.id, validated: true }, orderBy: { date: 'asc' }, select: { totalCents: true, number: true, date: true } })
+  for (const invoice of invoices.slice(0, -1)) {
+    await recordPayment({ memberId: payer.id, method: 'TRANSFER', amountCents: invoice.totalCents, date: addDays(invoice.date, 5), label: `VIR SEPA C MARTIN ${invoice.number}` })
+  }
+  const others = await prisma.invoice.findMany({ where: { validated: true, memberId: { not: payer.id } }, distinct: ['memberId'], orderBy: { memberId: 'asc' }, select: { memberId: true, totalCents: true, date: true } })
+  for (const [index, invoice] of others.entries()) {
+    if (index % 3 === 2) continue // unpaid
+    // Every third pays a round 50 €, which leaves credit or part of an invoice to pay.
+    const amountCents = index % 3 === 0 ? invoice.totalCents : 5000
+    await recordPayment({ memberId: invoice.memberId!, method: index % 2 ? 'CHEQUE' : 'TRANSFER', amountCents, date: addDays(invoice.date, 10) })
+  }
+  return true
 }
 
 async function seedDemoMembers() {
