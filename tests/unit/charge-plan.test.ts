@@ -4,7 +4,7 @@ import { parseIsoDate } from '#app/utils/dates.ts'
 
 const d = (iso: string) => parseIsoDate(iso)!
 
-function subscription(overrides: Partial<ChargeableSubscription> & { offer?: Partial<ChargeableSubscription['offer']> } = {}): ChargeableSubscription {
+function subscription(overrides: Partial<Omit<ChargeableSubscription, 'offer'>> & { offer?: Partial<ChargeableSubscription['offer']> } = {}): ChargeableSubscription {
   const { offer, ...rest } = overrides
   return {
     id: 1, subscriptionDate: d('2014-01-01'), resignDate: null, hasLines: true, billedPeriods: [],
