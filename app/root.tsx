@@ -69,6 +69,7 @@ function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/" end className={navClass}>{t('nav.dashboard')}</NavLink>
               <NavLink to="/profile" className={navClass}>{t('nav.profile')}</NavLink>
               <NavLink to="/subscriptions" className={navClass}>{t('nav.subscriptions')}</NavLink>
+              <NavLink to="/invoices" className={navClass}>{t('nav.billing')}</NavLink>
               <NavLink to="/password" className={navClass}>{t('nav.password')}</NavLink>
               {member.isStaff ? <NavLink to="/admin" className={navClass}>{t('nav.admin')}</NavLink> : null}
             </nav>

@@ -185,6 +185,30 @@ export function buildProgram() {
       })
     })
 
+  program
+    .command('import_payments')
+    .alias('import-payments')
+    .summary('import a bank statement (CSV): show the transfers it would record; --commit records them')
+    .description(
+      'Read a bank statement exported as CSV (date, amount or credit and debit, label; see docs/bank-import.md), '
+      + 'find the member of each credit from the invoice number or subscription reference in its label, and print '
+      + 'what would be recorded, and which lines would not be and why. Nothing is recorded without --commit; each '
+      + 'line is recorded once, so importing the same file again records nothing new.',
+    )
+    .argument('<file>', 'the CSV file exported by the bank')
+    .option('--commit', 'record the matched payments (without it: dry run)')
+    .option('--encoding <encoding>', 'utf-8 (default), windows-1252 (cp1252) or iso-8859-1 (latin1)')
+    .option('--delimiter <char>', '";", ",", "tab" or another single sign (default: detected from the header line)')
+    .option('--columns <map>', 'column mapping by header name or 1-based number, e.g. "date=Date opération,credit=Crédit,debit=Débit,label=Libellé"')
+    .addHelpText('after', '\nExamples:\n  coin import_payments releve.csv\n  coin import_payments releve.csv --encoding windows-1252 --columns "date=Date opération,amount=Montant,label=Libellé" --commit\n')
+    .action(async (file: string, options: { commit?: boolean; encoding?: string; delimiter?: string; columns?: string }) => {
+      const { importPayments, parseImportPaymentsOptions } = await import('./import-payments.ts')
+      parseImportPaymentsOptions(options) // usage errors (exit 2) before the database opens
+      await withDatabase(async () => {
+        process.stdout.write(await importPayments({ ...options, file, commit: options.commit ?? false }))
+      })
+    })
+
   return program
 }
 

@@ -7,12 +7,15 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { FeesSection, SubscriptionsSection } from '#app/components/member-admin-sections.tsx'
+import { BillingSection } from '#app/components/member-billing-section.tsx'
 import { MemberDetailsList } from '#app/components/member-fields.tsx'
 import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
 import { getMemberFeeStatus, listMemberFees } from '#app/models/fee/fees.server.ts'
+import { listMemberInvoices } from '#app/models/invoice/invoices.server.ts'
 import { getMemberDetail, setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
+import { getMemberBalance, listMemberPayments } from '#app/models/payment/payments.server.ts'
 import { listSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { today } from '#app/utils/dates.ts'
@@ -20,6 +23,9 @@ import { notFound } from '#app/utils/http.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { listSessions, revokeSessions } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+
+/** How many invoices and payments the billing section shows, newest first. */
+const BILLING_ROWS = 10
 
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('status'), status: z.enum(MEMBER_STATUSES) }),
@@ -32,11 +38,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
   const date = today()
-  const [sessions, fees, fee, subscriptions] = await Promise.all([
+  const [sessions, fees, fee, subscriptions, balanceCents, invoices, payments] = await Promise.all([
     listSessions({ memberId: member.id }),
     listMemberFees({ memberId: member.id }),
     getMemberFeeStatus({ memberId: member.id, date }),
     listSubscriptions({ memberId: member.id, date }),
+    getMemberBalance(member.id),
+    listMemberInvoices(member.id, date),
+    listMemberPayments(member.id),
   ])
   return {
     member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) },
@@ -46,6 +55,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       total: subscriptions.total,
       rows: subscriptions.subscriptions.map((s) => ({
         id: s.id, offerName: s.offer.name, reference: s.reference, subscriptionDate: s.subscriptionDate, resignDate: s.resignDate, state: s.state,
+      })),
+    },
+    billing: {
+      balanceCents,
+      invoiceCount: invoices.length,
+      invoices: invoices.slice(0, BILLING_ROWS).map((i) => ({
+        id: i.id, number: i.number, kind: i.kind, status: i.status, date: i.date, totalCents: i.totalCents, remainingCents: i.remainingCents, overdue: i.overdue,
+      })),
+      paymentCount: payments.length,
+      payments: payments.slice(0, BILLING_ROWS).map(({ allocations, ...p }) => ({
+        ...p, unallocatedCents: p.amountCents - allocations.reduce((sum, a) => sum + a.amountCents, 0),
       })),
     },
   }
@@ -66,7 +86,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberDetail() {
-  const { member, fees, fee, subscriptions } = useLoaderData<typeof loader>()
+  const { member, fees, fee, subscriptions, billing } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation()
   const lang = i18n.language
@@ -74,6 +94,8 @@ export default function MemberDetail() {
   const notice = searchParams.get('created') ? t('members.created')
     : searchParams.get('saved') ? t('members.saved')
     : searchParams.get('feeRecorded') ? t('fees:recorded')
+    : searchParams.get('paymentRecorded') ? t('payments:recorded')
+    : searchParams.get('paymentDeleted') ? t('payments:detail.deleted')
     : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
   return (
     <div className="space-y-4">
@@ -118,6 +140,7 @@ export default function MemberDetail() {
         </section>
         <FeesSection memberId={member.id} status={fee.status} endDate={fee.endDate} fees={fees} />
         <SubscriptionsSection memberId={member.id} subscriptions={subscriptions.rows} total={subscriptions.total} />
+        <BillingSection memberId={member.id} billing={billing} />
         <section className="card space-y-3 lg:col-span-2" aria-labelledby="account">
           <h2 id="account" className="text-lg font-semibold">{t('member.account')}</h2>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

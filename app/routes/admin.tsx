@@ -23,6 +23,9 @@ export default function AdminLayout() {
         <NavLink to="/admin/subscriptions" className={navClass}>{t('admin.subscriptions')}</NavLink>
         <NavLink to="/admin/offers" className={navClass}>{t('admin.offers')}</NavLink>
         <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
+        <NavLink to="/admin/invoices" className={navClass}>{t('admin.invoices')}</NavLink>
+        <NavLink to="/admin/payments" className={navClass}>{t('admin.payments')}</NavLink>
+        <NavLink to="/admin/settings" className={navClass}>{t('admin.settings')}</NavLink>
       </nav>
       <div className="min-w-0">
         <Outlet />

@@ -1,13 +1,14 @@
 /**
  * CSV that spreadsheets open as UTF-8 without an import dialog: a byte-order mark, `;` between
  * fields (what LibreOffice and Excel expect in French locales), CRLF line ends, every field
- * quoted. A field starting with = + - @ gets a leading apostrophe so it is never run as a formula.
+ * quoted. A field starting with = + - @ gets a leading apostrophe so it is never run as a formula,
+ * except a plain number ("-2,50": a credit note's total stays a number).
  */
 export const CSV_SEPARATOR = ';'
 
 export function csvField(value: unknown) {
   let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString().slice(0, 10) : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  if (/^[=+\-@\t\r]/.test(text) && !/^[-+]?\d[\d\u00a0\u202f .,]*$/.test(text)) text = `'${text}`
   return `"${text.replace(/"/g, '""')}"`
 }
 

@@ -15,7 +15,7 @@ const booleanString = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
 /** Five cron fields of digits, ranges, lists, steps or stars (pg-boss checks the values). */
-const CRON = /^([\d*,\/-]+\s+){4}[\d*,\/-]+$/
+const CRON = /^([\d*,/-]+\s+){4}[\d*,/-]+$/
 
 const EnvSchema = z.object({
   NODE_ENV: z

@@ -1,5 +1,5 @@
 import { createCookie } from '@remix-run/node'
-import { DEFAULT_LANGUAGE, getI18n, isLanguage, LANGUAGES, type Language } from '#app/i18n.ts'
+import { DEFAULT_LANGUAGE, getI18n, isLanguage, LANGUAGES, resources, type Language } from '#app/i18n.ts'
 
 export const languageCookie = createCookie('coin_lang', { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 })
 
@@ -27,7 +27,7 @@ export async function getLanguage(request: Request, preferred?: Language | null)
 }
 
 /** A translate function for loaders and actions (page titles, CSV headers, messages). */
-export function getFixedT(language: Language, ns: 'common' | 'errors' | 'subscriptions' | 'fees' = 'common') {
+export function getFixedT(language: Language, ns: keyof (typeof resources)['fr'] = 'common') {
   return getI18n(language).getFixedT(language, ns)
 }
 

@@ -60,7 +60,7 @@ describe('payments and reconciliation', () => {
     expect(await getMemberBalance(member.id)).toBe(-800)
     await recordPayment({ memberId: member.id, method: 'TRANSFER', amountCents: 800, date: d('2030-05-03') })
     const allocation = await prisma.paymentAllocation.findFirstOrThrow({ where: { invoiceId: id } })
-    await deleteAllocation(allocation.id)
+    await deleteAllocation({ id: allocation.id, paymentId: allocation.paymentId })
     expect(await statusOf(id)).toBe('OPEN')
     expect(await getMemberBalance(member.id)).toBe(0) // the money is credit, the invoice still due
   })

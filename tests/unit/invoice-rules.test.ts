@@ -68,11 +68,11 @@ describe('FIFO reconciliation (§2.6.4)', () => {
       { paymentId: 1, invoiceId: 11, amountCents: 700 },
     ])
   })
-  test('a forced invoice is paid first; once it is paid, the rest stays as credit', () => {
+  test('a forced invoice is paid first; once it is paid, the rest pays the oldest open invoice', () => {
     const allocations = allocateFifo(
       [{ id: 1, date: d('2025-02-01'), unallocatedCents: 1000, forcedInvoiceId: 11 }],
       [inv(10, '2025-01-01', 800), inv(11, '2025-01-31', 800)],
     )
-    expect(allocations).toEqual([{ paymentId: 1, invoiceId: 11, amountCents: 800 }])
+    expect(allocations).toEqual([{ paymentId: 1, invoiceId: 11, amountCents: 800 }, { paymentId: 1, invoiceId: 10, amountCents: 200 }])
   })
 })

@@ -36,6 +36,37 @@ async function lockDraft(tx: Tx, id: number) {
   return row
 }
 
+/** The most a line may total (1,000,000 €): a typing slip, not an ISP's invoice, beyond that. */
+export const MAX_LINE_TOTAL_CENTS = 100_000_000
+
+/**
+ * What a draft line must be, whatever form or script sends it: a label, a unit price ≥ 0 (credit
+ * notes are made by `createCreditNote`), a quantity > 0, a VAT rate within 0–100 %, a period with
+ * both ends in order or none, and a sane total.
+ */
+function checkLine(line: LineInput) {
+  const refuse = (code: string, message: string) => new DomainError({ code, message, status: 400 })
+  if (!line.label.trim() || line.label.length > 200) throw refuse('LINE_LABEL_INVALID', line.label.trim() ? 'tooLong' : 'required')
+  if (!Number.isSafeInteger(line.unitCents) || line.unitCents < 0) throw refuse('AMOUNT_INVALID', 'amountInvalid')
+  if (!Number.isSafeInteger(line.quantityHundredths) || line.quantityHundredths <= 0) throw refuse('QUANTITY_INVALID', 'quantityInvalid')
+  if (!Number.isSafeInteger(line.vatBasisPoints) || line.vatBasisPoints < 0 || line.vatBasisPoints > 10_000) throw refuse('VAT_INVALID', 'vatInvalid')
+  if (!line.periodFrom !== !line.periodTo) throw refuse('PERIOD_INCOMPLETE', 'periodIncomplete')
+  if (line.periodFrom && line.periodTo && line.periodTo < line.periodFrom) throw refuse('PERIOD_REVERSED', 'endBeforeStart')
+  if (lineTotalCents(line) > MAX_LINE_TOTAL_CENTS) throw refuse('LINE_TOTAL_TOO_LARGE', 'lineTotalTooLarge')
+}
+
+/** The database refuses a subscription period another line already bills: say so in words. */
+async function refusingDoubleBilling<T>(work: Promise<T>) {
+  try {
+    return await work
+  } catch (error) {
+    if (error instanceof Error && error.message.includes('InvoiceLine_no_double_billing')) {
+      throw new DomainError({ code: 'PERIOD_ALREADY_BILLED', message: 'periodAlreadyBilled', cause: error })
+    }
+    throw error
+  }
+}
+
 /** A line's subscription must belong to the invoice's member. */
 async function checkLineSubscription(tx: Tx, memberId: number | null, line: LineInput) {
   if (!line.subscriptionId) return
@@ -58,27 +89,32 @@ export function setDraftDueDate(id: number, dueDate: Date | null) {
   })
 }
 
+const lineNotFound = () => new DomainError({ code: 'LINE_NOT_FOUND', message: 'lineNotFound', status: 404 })
+
 export function addDraftLine(invoiceId: number, line: LineInput) {
-  return prisma.$transaction(async (tx) => {
+  checkLine(line)
+  return refusingDoubleBilling(prisma.$transaction(async (tx) => {
     const draft = await lockDraft(tx, invoiceId)
     await checkLineSubscription(tx, draft.memberId, line)
     return tx.invoiceLine.create({ data: { ...line, invoiceId }, select: { id: true } })
-  })
+  }))
 }
 
 export function updateDraftLine(invoiceId: number, lineId: number, line: LineInput) {
-  return prisma.$transaction(async (tx) => {
+  checkLine(line)
+  return refusingDoubleBilling(prisma.$transaction(async (tx) => {
     const draft = await lockDraft(tx, invoiceId)
     await checkLineSubscription(tx, draft.memberId, line)
     const { count } = await tx.invoiceLine.updateMany({ where: { id: lineId, invoiceId }, data: line })
-    if (count === 0) throw notFound()
-  })
+    if (count === 0) throw lineNotFound()
+  }))
 }
 
 export function deleteDraftLine(invoiceId: number, lineId: number) {
   return prisma.$transaction(async (tx) => {
     await lockDraft(tx, invoiceId)
-    await tx.invoiceLine.deleteMany({ where: { id: lineId, invoiceId } })
+    const { count } = await tx.invoiceLine.deleteMany({ where: { id: lineId, invoiceId } })
+    if (count === 0) throw lineNotFound()
   })
 }
 
@@ -163,10 +199,12 @@ export type InvoiceFilter = {
   memberId?: number
   overdue?: boolean
   kind?: 'INVOICE' | 'CREDIT_NOTE'
+  validated?: boolean
 }
 
-function filterSql({ status, month, memberId, overdue, kind }: InvoiceFilter, today: Date) {
+function filterSql({ status, month, memberId, overdue, kind, validated }: InvoiceFilter, today: Date) {
   const conditions: Prisma.Sql[] = []
+  if (validated !== undefined) conditions.push(validated ? Prisma.sql`i.validated` : Prisma.sql`NOT i.validated`)
   if (status === 'DRAFT') conditions.push(Prisma.sql`NOT i.validated`)
   else if (status) conditions.push(Prisma.sql`i.validated AND i.status = ${status}::"InvoiceStatus"`)
   if (month) {
@@ -241,7 +279,7 @@ function stripTotals({ count: _c, sumTotal: _t, sumRemaining: _r, ...row }: Invo
 
 /** A member's validated invoices and credit notes, newest first (members never see drafts). */
 export async function listMemberInvoices(memberId: number, today: Date) {
-  return (await queryInvoices({ memberId }, today, Prisma.empty)).filter((i) => i.validated).map(stripTotals)
+  return (await queryInvoices({ memberId, validated: true }, today, Prisma.empty)).map(stripTotals)
 }
 
 /**

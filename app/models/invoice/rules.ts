@@ -88,8 +88,8 @@ type OpenInvoice = { id: number; date: Date; remainingCents: number }
 /**
  * Coin's reconciliation (§2.6.4): the oldest payment with money left pays its forced invoice if
  * that is still open, else the oldest open invoice, for as much as both allow; repeat while both
- * remain. Returns the allocations to record; a payment whose forced invoice is already paid is
- * left unallocated (credit).
+ * remain. Returns the allocations to record. Unlike Coin, what a payment has left once its forced
+ * invoice is paid goes on to the oldest open invoices instead of staying aside for ever.
  */
 export function allocateFifo(payments: Payment[], invoices: OpenInvoice[]) {
   const byDate = <T extends { date: Date; id: number }>(a: T, b: T) => a.date.getTime() - b.date.getTime() || a.id - b.id
@@ -98,9 +98,8 @@ export function allocateFifo(payments: Payment[], invoices: OpenInvoice[]) {
   const allocations: { paymentId: number; invoiceId: number; amountCents: number }[] = []
   for (const payment of pay) {
     while (payment.unallocatedCents > 0) {
-      const target = payment.forcedInvoiceId
-        ? open.find((i) => i.id === payment.forcedInvoiceId && i.remainingCents > 0)
-        : open.find((i) => i.remainingCents > 0)
+      const forced = payment.forcedInvoiceId ? open.find((i) => i.id === payment.forcedInvoiceId && i.remainingCents > 0) : undefined
+      const target = forced ?? open.find((i) => i.remainingCents > 0)
       if (!target) break
       const amountCents = Math.min(payment.unallocatedCents, target.remainingCents)
       allocations.push({ paymentId: payment.id, invoiceId: target.id, amountCents })

@@ -54,13 +54,15 @@ async function memberPaymentAmounts(tx: Tx, memberId: number) {
  */
 export async function reconcileMember(tx: Tx, memberId: number) {
   const [invoices, payments] = await Promise.all([memberInvoiceAmounts(tx, memberId), memberPaymentAmounts(tx, memberId)])
-  const open = invoices.filter((i) => i.status === 'OPEN')
-  const allocations = allocateFifo(payments, open)
+  // A closed invoice that is no longer paid (a payment deleted) takes money like an open one.
+  const payable = invoices.filter((i) => i.status === 'OPEN' || (i.status === 'CLOSED' && i.remainingCents > 0))
+  const allocations = allocateFifo(payments, payable)
   if (allocations.length > 0) await tx.paymentAllocation.createMany({ data: allocations })
   const paid = new Map<number, number>()
   for (const a of allocations) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
-  const toClose = open.filter((i) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0).map((i) => i.id)
-  const toReopen = invoices.filter((i) => i.status === 'CLOSED' && i.remainingCents > 0).map((i) => i.id)
+  const settled = (i: (typeof payable)[number]) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0
+  const toClose = payable.filter((i) => i.status === 'OPEN' && settled(i)).map((i) => i.id)
+  const toReopen = payable.filter((i) => i.status === 'CLOSED' && !settled(i)).map((i) => i.id)
   if (toClose.length > 0) await tx.invoice.updateMany({ where: { id: { in: toClose } }, data: { status: 'CLOSED' } })
   if (toReopen.length > 0) await tx.invoice.updateMany({ where: { id: { in: toReopen } }, data: { status: 'OPEN' } })
   return { allocations: allocations.length, closed: toClose, reopened: toReopen }
@@ -145,9 +147,9 @@ export async function deletePayment(id: number) {
  * credit. It is not reallocated at once (that would recreate the same allocation): set the
  * payment's forced invoice, or the next payment or invoice of the member, reallocates it.
  */
-export async function deleteAllocation(id: number) {
-  const allocation = await prisma.paymentAllocation.findUnique({ where: { id }, select: { invoiceId: true, payment: { select: { memberId: true } } } })
-  if (!allocation) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
+export async function deleteAllocation({ id, paymentId }: { id: number; paymentId: number }) {
+  const allocation = await prisma.paymentAllocation.findUnique({ where: { id }, select: { invoiceId: true, paymentId: true, payment: { select: { memberId: true } } } })
+  if (!allocation || allocation.paymentId !== paymentId) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
   return prisma.$transaction(async (tx) => {
     if (allocation.payment.memberId !== null) await lockMember(tx, allocation.payment.memberId)
     await tx.paymentAllocation.delete({ where: { id } })
@@ -161,6 +163,19 @@ export async function getMemberBalance(memberId: number, db: Tx = prisma) {
     SELECT ((SELECT COALESCE(sum("amountCents"), 0) FROM "Payment" WHERE "memberId" = ${memberId})
           - (SELECT COALESCE(sum("totalCents"), 0) FROM "Invoice" WHERE "memberId" = ${memberId} AND validated))::int AS balance`
   return row.balance
+}
+
+/** One payment with its member, forced invoice and allocations, or null. */
+export function getPayment(id: number) {
+  return prisma.payment.findUnique({
+    where: { id },
+    select: {
+      id: true, method: true, amountCents: true, date: true, label: true, importKey: true, createdAt: true,
+      member: { select: { id: true, username: true, type: true, organizationName: true, nickname: true, firstName: true, lastName: true } },
+      forcedInvoice: { select: { id: true, number: true } },
+      allocations: { orderBy: { id: 'asc' }, select: { id: true, amountCents: true, invoice: { select: { id: true, number: true, date: true } } } },
+    },
+  })
 }
 
 /** A member's payments, newest first, with what each paid. */
@@ -184,6 +199,7 @@ export const PAYMENTS_PER_PAGE = 50
 
 /** All payments for the admin list, newest first, with their unallocated part. */
 export async function listPayments({ month, memberId, unallocated = false, page = 1 }: PaymentListFilter) {
+  if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new RangeError(`month "${month}" is not YYYY-MM`)
   const monthStart = month ? new Date(`${month}-01T00:00:00Z`) : null
   const monthEnd = monthStart ? new Date(Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() + 1, 1)) : null
   const rows = await prisma.$queryRaw<

@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module'
+import { Worker } from 'node:worker_threads'
+import { renderInvoicePdf, type InvoicePdfData } from './invoice-pdf.server.ts'
+
+export type PdfPool = {
+  /** Renders one document; the promise settles with that document's bytes or error. */
+  render(data: InvoicePdfData): Promise<Uint8Array>
+  /** Stops the workers; jobs not finished yet are rejected. */
+  close(): Promise<void>
+}
+
+type Job = { id: number; data: InvoicePdfData; resolve: (pdf: Uint8Array) => void; reject: (error: unknown) => void }
+type Thread = { worker: Worker; job: Job | null }
+type Reply = { id: number; pdf?: Uint8Array; error?: unknown }
+
+/**
+ * The worker script, found through the package's `#app/*` imports rather than relative to this
+ * module, whose code a bundler may move: the worker always runs from the source tree, with tsx.
+ */
+const WORKER_FILE = createRequire(import.meta.url).resolve('#app/integrations/pdf/pdf-worker.mjs')
+
+/**
+ * Spreads PDF rendering over `threads` worker threads (one job at a time each, in a FIFO
+ * queue); PDF work is CPU-bound, so the monthly run uses every core. With 0 or 1 thread,
+ * documents render in the calling thread and no worker starts.
+ */
+export function createPdfPool({ threads }: { threads: number }): PdfPool {
+  if (threads <= 1) return { render: renderInvoicePdf, close: async () => {} }
+  const queue: Job[] = []
+  let pool: Thread[] = []
+  let nextId = 1
+  let closed = false
+
+  const dispatch = () => {
+    for (const thread of pool) {
+      if (thread.job) continue
+      const job = queue.shift()
+      if (!job) break
+      thread.job = job
+      thread.worker.ref()
+      thread.worker.postMessage({ id: job.id, data: job.data })
+    }
+  }
+
+  /** A worker that died (not a failed render: those come back as replies) leaves the pool. */
+  const drop = (thread: Thread, error: unknown) => {
+    pool = pool.filter((t) => t !== thread)
+    thread.job?.reject(error)
+    thread.job = null
+    if (pool.length === 0) for (const job of queue.splice(0)) job.reject(error)
+    else dispatch()
+  }
+
+  const start = () => {
+    // No execArgv: a parent run with `tsx` would pass its loader twice (the worker registers it).
+    const thread: Thread = { worker: new Worker(WORKER_FILE, { execArgv: [] }), job: null }
+    thread.worker.unref() // an idle pool never keeps the process alive
+    thread.worker.on('message', ({ id, pdf, error }: Reply) => {
+      const job = thread.job
+      if (!job || job.id !== id) return
+      thread.job = null
+      if (pdf) job.resolve(pdf)
+      else job.reject(error)
+      if (queue.length === 0) thread.worker.unref()
+      dispatch()
+    })
+    thread.worker.on('error', (error) => drop(thread, error))
+    thread.worker.on('exit', (code) => {
+      if (!closed && pool.includes(thread)) drop(thread, new Error(`PDF worker exited with code ${code}`))
+    })
+    return thread
+  }
+
+  pool = Array.from({ length: threads }, start)
+  return {
+    render(data) {
+      if (closed) return Promise.reject(new Error('the PDF pool is closed'))
+      return new Promise<Uint8Array>((resolve, reject) => {
+        queue.push({ id: nextId++, data, resolve, reject })
+        dispatch()
+      })
+    },
+    async close() {
+      closed = true
+      const error = new Error('the PDF pool was closed before the document was rendered')
+      for (const job of [...queue.splice(0), ...pool.flatMap((t) => (t.job ? [t.job] : []))]) job.reject(error)
+      const workers = pool.map((t) => t.worker)
+      pool = []
+      await Promise.all(workers.map((worker) => worker.terminate()))
+    },
+  }
+}

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto'
+import { displayName } from '#app/models/member/username.ts'
+import { subscriptionReference } from '#app/models/subscription/rules.ts'
+import { parseIsoDate } from '#app/utils/dates.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import {
+  findInvoiceReferences, findReferences, findUnknownReferences, normalizeReference, parseBankFile, referenceShape,
+  type InvoiceReference, type LineProblem, type ParseBankFileOptions,
+} from './bank-import.ts'
+import { recordPayments } from './payments.server.ts'
+
+/** Why a statement line is not recorded. */
+export type NotRecordedReason =
+  | 'invalid' | 'debit' | 'zero' | 'noReference' | 'unknownReference' | 'ambiguous'
+  | 'invoiceOfAnotherMember' | 'invoiceNotPayable' | 'alreadyImported'
+
+/** Reasons counted as "not matched" in the summary (the treasurer has to look at them). */
+const NOT_MATCHED: readonly NotRecordedReason[] = ['noReference', 'unknownReference', 'ambiguous', 'invoiceOfAnotherMember', 'invoiceNotPayable']
+
+export type PreviewLine = {
+  lineNumber: number
+  /** YYYY-MM-DD; null on an unreadable line. */
+  date: string | null
+  amountCents: number | null
+  label: string
+  importKey: string | null
+  member: { id: number; username: string; name: string } | null
+  matchedBy: { kind: 'invoice' | 'subscription'; reference: string } | null
+  forcedInvoice: { id: number; number: string } | null
+  /** Null when the line is recorded. */
+  reason: NotRecordedReason | null
+  /** The references found in the label, as Coin writes them, with whose they are (null: unknown). */
+  references: { reference: string; username: string | null }[]
+  problem: LineProblem | null
+}
+
+export type BankImportSummary = {
+  lines: number
+  toRecord: number
+  toRecordCents: number
+  notMatched: number
+  alreadyImported: number
+  ignored: number
+  invalid: number
+}
+
+export type BankImportPreview = { delimiter: string; header: string[]; lines: PreviewLine[]; summary: BankImportSummary }
+
+export type BankImportOptions = ParseBankFileOptions & { referencePattern?: string }
+
+type MemberRow = { id: number; username: string; name: string }
+
+/** Every subscription's reference, normalised, with the member(s) it names. */
+async function loadSubscriptionReferences(pattern: string) {
+  const rows = await prisma.subscription.findMany({
+    select: { id: true, offer: { select: { id: true, reference: true } }, member: { select: { id: true, username: true } } },
+  })
+  const references = new Map<string, { reference: string; memberIds: Set<number> }>()
+  for (const row of rows) {
+    const reference = subscriptionReference(pattern, { offer: row.offer, subscription: row, member: row.member })
+    const key = normalizeReference(reference)
+    if (!key) continue
+    const entry = references.get(key) ?? { reference, memberIds: new Set<number>() }
+    entry.memberIds.add(row.member.id)
+    references.set(key, entry)
+  }
+  return references
+}
+
+/** The invoices a set of labels quote, by number and, for drafts, by id. */
+async function loadInvoices(found: InvoiceReference[]) {
+  const numbers = [...new Set(found.flatMap((r) => (r.kind === 'draft' ? [] : [r.number])))]
+  const draftIds = [...new Set(found.flatMap((r) => (r.kind === 'draft' ? [r.id] : [])))]
+  const select = { id: true, number: true, memberId: true, kind: true, validated: true } as const
+  const [byNumber, drafts] = await Promise.all([
+    numbers.length ? prisma.invoice.findMany({ where: { number: { in: numbers } }, select }) : [],
+    draftIds.length ? prisma.invoice.findMany({ where: { id: { in: draftIds }, validated: false }, select }) : [],
+  ])
+  return { byNumber: new Map(byNumber.map((i) => [i.number ?? '', i])), drafts: new Map(drafts.map((i) => [i.id, i])) }
+}
+
+async function loadMembers(ids: number[]) {
+  const rows = await prisma.member.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, username: true, type: true, organizationName: true, nickname: true, firstName: true, lastName: true },
+  })
+  return new Map(rows.map((m): [number, MemberRow] => [m.id, { id: m.id, username: m.username, name: displayName(m) }]))
+}
+
+/**
+ * What importing a bank statement would record (the dry run): each line with the member its
+ * label names, by invoice number or subscription reference, and the invoice it pays first; or
+ * why it is not recorded. Throws a BankFileError when the file cannot be read at all.
+ */
+export async function previewBankImport(bytes: Uint8Array, options: BankImportOptions = {}): Promise<BankImportPreview> {
+  const parsed = parseBankFile(bytes, options)
+  const pattern = options.referencePattern ?? getEnv().SUBSCRIPTION_REFERENCE
+  const invoiceRefs = new Map(parsed.lines.map((line) => [line.lineNumber, findInvoiceReferences(line.label)]))
+  const [subscriptionRefs, invoices, imported] = await Promise.all([
+    loadSubscriptionReferences(pattern),
+    loadInvoices([...invoiceRefs.values()].flat()),
+    prisma.payment.findMany({ where: { importKey: { in: parsed.lines.map((l) => l.importKey) } }, select: { importKey: true } }),
+  ])
+  const importedKeys = new Set(imported.map((p) => p.importKey))
+  const maxTokens = Math.max(1, ...[...subscriptionRefs.keys()].map((k) => k.split(' ').length))
+  const shape = referenceShape(pattern)
+
+  const matched = parsed.lines.map((line) => {
+    const found: { kind: 'invoice' | 'subscription'; reference: string; memberIds: number[]; invoiceId?: number; payable: boolean }[] = []
+    for (const ref of invoiceRefs.get(line.lineNumber) ?? []) {
+      if (ref.kind === 'draft') {
+        const draft = invoices.drafts.get(ref.id)
+        found.push({ kind: 'invoice', reference: `DRAFT-${ref.id}`, memberIds: draft?.memberId ? [draft.memberId] : [], payable: !draft })
+        continue
+      }
+      const invoice = invoices.byNumber.get(ref.number)
+      const payable = ref.kind === 'invoice' && (!invoice || (invoice.kind === 'INVOICE' && invoice.validated))
+      found.push({ kind: 'invoice', reference: ref.number, memberIds: invoice?.memberId ? [invoice.memberId] : [], invoiceId: invoice?.id, payable })
+    }
+    for (const key of findReferences(line.label, subscriptionRefs, maxTokens)) {
+      const entry = subscriptionRefs.get(key)!
+      found.push({ kind: 'subscription', reference: entry.reference, memberIds: [...entry.memberIds], payable: true })
+    }
+    for (const text of findUnknownReferences(line.label, shape, subscriptionRefs, maxTokens)) {
+      found.push({ kind: 'subscription', reference: text, memberIds: [], payable: true })
+    }
+    return { line, found }
+  })
+
+  const members = await loadMembers([...new Set(matched.flatMap((m) => m.found.flatMap((f) => f.memberIds)))])
+  const lines: PreviewLine[] = matched.map(({ line, found }) => {
+    const known = found.filter((f) => f.memberIds.length > 0)
+    const memberIds = [...new Set(known.flatMap((f) => f.memberIds))]
+    const references = found.map((f) => ({ reference: f.reference, username: f.memberIds.length === 1 ? members.get(f.memberIds[0])?.username ?? null : null }))
+    const base = { ...line, references, problem: null, member: null, matchedBy: null, forcedInvoice: null }
+    const member = memberIds.length === 1 ? members.get(memberIds[0]) ?? null : null
+    const invoice = known.find((f) => f.kind === 'invoice' && f.payable && f.invoiceId)
+    const match = member ? {
+      member,
+      matchedBy: invoice ? { kind: 'invoice' as const, reference: invoice.reference } : { kind: known[0].kind, reference: known[0].reference },
+      forcedInvoice: invoice?.invoiceId ? { id: invoice.invoiceId, number: invoice.reference } : null,
+    } : {}
+    const reason = ((): NotRecordedReason | null => {
+      if (importedKeys.has(line.importKey)) return 'alreadyImported'
+      if (line.amountCents < 0) return 'debit'
+      if (line.amountCents === 0) return 'zero'
+      if (found.length === 0) return 'noReference'
+      if (found.some((f) => !f.payable)) return 'invoiceNotPayable'
+      if (memberIds.length > 1) return known.some((f) => f.kind === 'invoice') && known.some((f) => f.kind === 'subscription') ? 'invoiceOfAnotherMember' : 'ambiguous'
+      if (!member) return 'unknownReference'
+      return null
+    })()
+    return { ...base, ...match, reason }
+  })
+  const invalid: PreviewLine[] = parsed.problems.map((problem) => ({
+    lineNumber: problem.lineNumber, date: null, amountCents: null, label: problem.label, importKey: null,
+    member: null, matchedBy: null, forcedInvoice: null, reason: 'invalid', references: [], problem,
+  }))
+  const all = [...lines, ...invalid].sort((a, b) => a.lineNumber - b.lineNumber)
+  // A line with two problems (date and amount) is one line.
+  const unique = all.filter((l, i) => i === 0 || l.lineNumber !== all[i - 1].lineNumber || l.reason !== 'invalid')
+  return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary: summarize(unique, parsed.problems) }
+}
+
+function summarize(lines: PreviewLine[], problems: LineProblem[]): BankImportSummary {
+  const toRecord = lines.filter((l) => l.reason === null)
+  const count = (reasons: readonly NotRecordedReason[]) => lines.filter((l) => l.reason && reasons.includes(l.reason)).length
+  return {
+    lines: lines.length,
+    toRecord: toRecord.length,
+    toRecordCents: toRecord.reduce((sum, l) => sum + (l.amountCents ?? 0), 0),
+    notMatched: count(NOT_MATCHED),
+    alreadyImported: count(['alreadyImported']),
+    ignored: count(['debit', 'zero']),
+    invalid: new Set(problems.map((p) => p.lineNumber)).size,
+  }
+}
+
+/** The label column of Payment holds 500 characters. */
+const LABEL_MAX = 500
+
+/**
+ * Imports a bank statement: recomputes the preview and records its matched lines as transfers,
+ * all or nothing, each line once (its import key); a file that cannot be read records nothing.
+ * Returns the preview and how many payments were recorded.
+ */
+export async function commitBankImport(bytes: Uint8Array, options: BankImportOptions = {}) {
+  const preview = await previewBankImport(bytes, options)
+  const inputs = preview.lines.flatMap((line) =>
+    line.reason === null && line.member && line.date && line.amountCents && line.importKey
+      ? [{
+          memberId: line.member.id,
+          method: 'TRANSFER' as const,
+          amountCents: line.amountCents,
+          date: parseIsoDate(line.date)!,
+          label: line.label.slice(0, LABEL_MAX),
+          forcedInvoiceId: line.forcedInvoice?.id ?? null,
+          importKey: line.importKey,
+        }]
+      : [],
+  )
+  const result = inputs.length ? await recordPayments(inputs) : { created: 0, duplicates: 0 }
+  return { preview, recorded: result.created, duplicates: result.duplicates }
+}
+
+/** The sha256 of a file, hex: the upload page checks with it that a file sent back is unchanged. */
+export function contentDigest(bytes: Uint8Array) {
+  return createHash('sha256').update(bytes).digest('hex')
+}

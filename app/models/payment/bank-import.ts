@@ -1,0 +1,462 @@
+import { createHash } from 'node:crypto'
+import { parse } from 'csv-parse/sync'
+
+/**
+ * Bank statement files (CSV) turned into dated, signed amounts in cents with their label, as pure
+ * functions: no database here. The layout is documented in docs/bank-import.md.
+ */
+
+export const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const
+export type Encoding = (typeof ENCODINGS)[number]
+
+const ENCODING_ALIASES: Record<string, Encoding> = {
+  'utf-8': 'utf-8', utf8: 'utf-8',
+  'windows-1252': 'windows-1252', cp1252: 'windows-1252', 'win-1252': 'windows-1252',
+  'iso-8859-1': 'iso-8859-1', 'iso8859-1': 'iso-8859-1', latin1: 'iso-8859-1', 'latin-1': 'iso-8859-1',
+}
+
+/** An encoding name as people type it (UTF8, cp1252, latin1…), or null when Coin does not read it. */
+export function parseEncoding(text: string): Encoding | null {
+  return ENCODING_ALIASES[text.trim().toLowerCase()] ?? null
+}
+
+/** The columns a layout names. `label` may join several columns (a label and its complement). */
+export type ColumnKey = 'date' | 'amount' | 'credit' | 'debit' | 'label'
+type ColumnRef = { name: string } | { index: number }
+export type ColumnMapping = Partial<Record<Exclude<ColumnKey, 'label'>, ColumnRef>> & { label?: ColumnRef[] }
+
+const COLUMN_KEYS: readonly ColumnKey[] = ['date', 'amount', 'credit', 'debit', 'label']
+
+/** Header names of the default layout, compared without case nor accents. */
+const DEFAULT_HEADERS: Record<ColumnKey, string[]> = {
+  date: ['date'],
+  amount: ['amount', 'montant'],
+  credit: ['credit'],
+  debit: ['debit'],
+  label: ['label', 'libelle'],
+}
+
+export type BankFileErrorCode =
+  | 'invalidUtf8' | 'utf16' | 'emptyFile' | 'csvSyntax' | 'missingColumns' | 'columnOutOfRange'
+  | 'mappingSyntax' | 'delimiterInvalid'
+
+/** Which part of the form (or which CLI option) a file error is about. */
+export type BankFileErrorField = 'file' | 'encoding' | 'columns' | 'delimiter'
+
+/**
+ * A file Coin cannot import at all (wrong encoding, missing columns, broken CSV): nothing of it
+ * is recorded. `message` is English (CLI, logs); `code` and `params` let the UI translate it.
+ */
+export class BankFileError extends Error {
+  override name = 'BankFileError'
+  readonly code: BankFileErrorCode
+  readonly field: BankFileErrorField
+  readonly params: Record<string, string | number>
+  constructor({ code, field, params = {}, message }: { code: BankFileErrorCode; field: BankFileErrorField; params?: Record<string, string | number>; message: string }) {
+    super(message)
+    this.code = code
+    this.field = field
+    this.params = params
+  }
+}
+
+const mappingError = (message: string, detail: string) => new BankFileError({ code: 'mappingSyntax', field: 'columns', params: { detail }, message })
+
+/**
+ * Parses a column mapping such as `date=Date opération,amount=Montant,label=Libellé`: each
+ * column by header name or by 1-based index; `credit=…,debit=…` instead of `amount`; `label=`
+ * may join columns with `+` (`label=Libellé+Détail`).
+ */
+export function parseColumnMapping(text: string): ColumnMapping {
+  if (!text.trim()) throw mappingError('the mapping is empty', text)
+  const mapping: ColumnMapping = {}
+  const seen = new Set<string>()
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const equals = part.indexOf('=')
+    if (equals < 0) throw mappingError(`expected column=header, got "${part}"`, part)
+    const typed = part.slice(0, equals).trim().toLowerCase()
+    const value = part.slice(equals + 1).trim()
+    const key = COLUMN_KEYS.find((k) => k === typed)
+    if (!key) throw mappingError(`unknown column "${typed}"; use ${COLUMN_KEYS.join(', ')}`, part)
+    if (!value) throw mappingError(`no header name or number for "${key}"`, part)
+    if (seen.has(key)) throw mappingError(`"${key}" is given twice`, part)
+    seen.add(key)
+    const refs = (key === 'label' ? value.split('+') : [value]).map((v): ColumnRef => {
+      const name = v.trim()
+      if (!name) throw mappingError(`empty column in "${part}"`, part)
+      if (/^\d+$/.test(name)) {
+        if (Number(name) < 1 || Number(name) > 1000) throw mappingError(`column numbers start at 1, got "${name}"`, part)
+        return { index: Number(name) - 1 }
+      }
+      return { name }
+    })
+    if (key === 'label') mapping.label = refs
+    else mapping[key] = refs[0]
+  }
+  if (mapping.amount && (mapping.credit || mapping.debit)) throw mappingError('give either amount or credit/debit, not both', text)
+  if (mapping.debit && !mapping.credit) throw mappingError('debit needs a credit column too', text)
+  return mapping
+}
+
+/** "tab", "\t", ";", ","… as given on the command line or in the form; undefined: detect it. */
+export function parseDelimiter(text: string | undefined): string | undefined {
+  if (text === undefined || text === '' || text === 'auto') return undefined
+  if (text === 'tab' || text === '\\t' || text === '\t') return '\t'
+  if ([...text].length !== 1 || /["\r\n\w\s]/.test(text)) {
+    throw new BankFileError({ code: 'delimiterInvalid', field: 'delimiter', params: { value: text }, message: `"${text}" is not a delimiter; use ";", ",", "tab" or another single sign` })
+  }
+  return text
+}
+
+/** The byte offset of the first byte that is not valid UTF-8, or -1. */
+function firstInvalidUtf8(bytes: Uint8Array) {
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i]
+    if (b < 0x80) { i += 1; continue }
+    const extra = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0
+    if (extra === 0) return i
+    const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80
+    const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf
+    if (i + 1 >= bytes.length || bytes[i + 1] < low || bytes[i + 1] > high) return i
+    for (let k = 2; k <= extra; k += 1) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i
+    i += extra + 1
+  }
+  return -1
+}
+
+/**
+ * Windows-1252 characters of bytes 0x80 to 0x9F (€, ’, œ…). Some Node versions decode these
+ * bytes as C1 control characters, as ISO-8859-1 would; they never stand for those in a statement.
+ */
+const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f'
+  + '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'
+
+/**
+ * The text of a file: UTF-8 (a byte-order mark is dropped) unless another encoding is given. A
+ * byte that is not UTF-8 is an error naming its line: French banks often export Windows-1252.
+ */
+export function decodeBankFile(bytes: Uint8Array, encoding: Encoding = 'utf-8') {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new BankFileError({ code: 'utf16', field: 'file', message: 'The file is UTF-16 ("Unicode text"): export it as CSV (UTF-8 or Windows-1252).' })
+  }
+  if (encoding !== 'utf-8') return new TextDecoder(encoding).decode(bytes).replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80])
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body)
+  } catch {
+    const offset = Math.max(firstInvalidUtf8(body), 0)
+    const line = body.subarray(0, offset).reduce((count, byte) => count + (byte === 0x0a ? 1 : 0), 1)
+    const byte = `0x${body[offset]?.toString(16).toUpperCase().padStart(2, '0') ?? '??'}`
+    throw new BankFileError({
+      code: 'invalidUtf8',
+      field: 'encoding',
+      params: { line, byte },
+      message: `The file is not valid UTF-8 (line ${line}, byte ${byte}). Bank exports are often in Windows-1252: try --encoding windows-1252.`,
+    })
+  }
+}
+
+/** Counts a character outside double-quoted parts of a line. */
+function countOutsideQuotes(line: string, char: string) {
+  let count = 0
+  let quoted = false
+  for (const c of line) {
+    if (c === '"') quoted = !quoted
+    else if (c === char && !quoted) count += 1
+  }
+  return count
+}
+
+/** The delimiter of the first line that has one: the most frequent of `;`, tab and `,`. */
+export function detectDelimiter(text: string) {
+  const candidates = [';', '\t', ',']
+  for (const line of text.split('\n')) {
+    const counts = candidates.map((c) => countOutsideQuotes(line, c))
+    const best = Math.max(...counts)
+    if (best > 0) return candidates[counts.indexOf(best)]
+  }
+  return ';'
+}
+
+/** Lower case, no accents, single spaces: how header names are compared. */
+const headerKey = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim()
+
+/**
+ * A label or a reference as banks may mangle it, reduced to comparable tokens: upper case, no
+ * accents, every run of other signs a single space, letters and digits split apart.
+ * "/ref-vpn-42/", "REF VPN 42" and "Réf.VPN42" all give "REF VPN 42".
+ */
+export function normalizeReference(text: string) {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/([A-Z])(?=\d)|(\d)(?=[A-Z])/g, '$1$2 ')
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim()
+}
+
+/**
+ * The known references (keys already normalised) that a label quotes, each once, in label order.
+ * A reference found inside a longer one (REF VPN 4 in REF VPN 4 2) does not count.
+ */
+export function findReferences(label: string, known: { has(key: string): boolean }, maxTokens = 8) {
+  const tokens = normalizeReference(label).split(' ').filter(Boolean)
+  const spans: { start: number; end: number; key: string }[] = []
+  for (let start = 0; start < tokens.length; start += 1) {
+    for (let end = start + 1; end <= Math.min(tokens.length, start + maxTokens); end += 1) {
+      const key = tokens.slice(start, end).join(' ')
+      if (known.has(key)) spans.push({ start, end, key })
+    }
+  }
+  const maximal = spans.filter((s) => !spans.some((o) => o !== s && o.start <= s.start && o.end >= s.end && o.end - o.start > s.end - s.start))
+  return [...new Set(maximal.map((s) => s.key))]
+}
+
+/** Placeholders of SUBSCRIPTION_REFERENCE that are numbers; the others are words. */
+const NUMERIC_PLACEHOLDERS = new Set(['offer.id', 'subscription.id', 'member.id', 'subscription.pk'])
+
+/**
+ * What a subscription reference looks like once normalised (REF-{offer.reference}-{subscription.id}
+ * gives "REF <words> <number>"), to report references that match no subscription. Null when the
+ * pattern has no fixed text: anything would look like a reference.
+ */
+export function referenceShape(pattern: string) {
+  const parts = pattern.split(/(\{[^{}]*\})/).flatMap((part) => {
+    const placeholder = /^\{(.*)\}$/.exec(part)
+    if (placeholder) return [NUMERIC_PLACEHOLDERS.has(placeholder[1]) ? '\\d+' : '[A-Z0-9]+(?: [A-Z0-9]+)*?']
+    const literal = normalizeReference(part)
+    return literal ? [literal] : []
+  })
+  if (!parts.some((p) => /^[A-Z0-9 ]+$/.test(p))) return null
+  return new RegExp(`(?<![A-Z0-9])${parts.join(' ')}(?![A-Z0-9])`, 'g')
+}
+
+/** Texts of a label that look like a subscription reference but are none of `known` (normalised). */
+export function findUnknownReferences(label: string, shape: RegExp | null, known: { has(key: string): boolean }, maxTokens = 8) {
+  if (!shape) return []
+  const found = findReferences(label, known, maxTokens).map((k) => ` ${k} `)
+  const candidates = [...normalizeReference(label.slice(0, 500)).matchAll(shape)].map((m) => m[0])
+  return [...new Set(candidates)].filter((text) => !found.some((k) => k.includes(` ${text} `) || ` ${text} `.includes(k)))
+}
+
+export type InvoiceReference = { kind: 'invoice' | 'creditNote'; number: string } | { kind: 'draft'; id: number }
+
+/**
+ * Invoice numbers quoted in a label (YYYY-MM-NNNNNN, credit notes AV-YYYY-MM-NNNNNN, drafts
+ * DRAFT-n), whatever separators the bank left between their parts.
+ */
+export function findInvoiceReferences(label: string): InvoiceReference[] {
+  const tokens = normalizeReference(label).split(' ')
+  const found: InvoiceReference[] = []
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (/^\d{4}$/.test(tokens[i]) && /^\d{2}$/.test(tokens[i + 1] ?? '') && /^\d{6}$/.test(tokens[i + 2] ?? '')) {
+      const number = `${tokens[i]}-${tokens[i + 1]}-${tokens[i + 2]}`
+      found.push(tokens[i - 1] === 'AV' ? { kind: 'creditNote', number: `AV-${number}` } : { kind: 'invoice', number })
+      i += 2
+    } else if (tokens[i] === 'DRAFT' && /^\d{1,9}$/.test(tokens[i + 1] ?? '')) {
+      found.push({ kind: 'draft', id: Number(tokens[i + 1]) })
+      i += 1
+    }
+  }
+  return found.filter((r, index) => found.findIndex((o) => JSON.stringify(o) === JSON.stringify(r)) === index)
+}
+
+const DATE_FORMATS = [
+  { re: /^(\d{4})-(\d{2})-(\d{2})$/, order: [1, 2, 3] },
+  { re: /^(\d{2})\/(\d{2})\/(\d{4})$/, order: [3, 2, 1] },
+  { re: /^(\d{2})-(\d{2})-(\d{4})$/, order: [3, 2, 1] },
+] as const
+
+/** A statement date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY) as YYYY-MM-DD, or null. */
+export function parseStatementDate(text: string) {
+  for (const { re, order } of DATE_FORMATS) {
+    const match = re.exec(text.trim())
+    if (!match) continue
+    const [y, m, d] = order.map((i) => match[i])
+    const iso = `${y}-${m}-${d}`
+    const date = new Date(`${iso}T00:00:00Z`)
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null
+  }
+  return null
+}
+
+const MAX_CENTS = 2_147_483_647
+
+/**
+ * A statement amount in signed cents, computed on the digits (never through a float): "12,50",
+ * "12.50", "-1 234,56 €", "1.234,56", "+12,5". A lone separator followed by three digits
+ * ("1.234") is refused as ambiguous.
+ */
+export function parseStatementAmount(text: string): { cents: number } | { error: 'invalid' | 'ambiguous' | 'tooLarge' } {
+  const cleaned = text.replace(/[\s\u00a0\u202f€]|EUR/gi, '').replace(/\u2212/g, '-')
+  const match = /^([+-]?)(\d[\d.,]*)$/.exec(cleaned)
+  if (!match) return { error: 'invalid' }
+  const [, sign, number] = match
+  const separators = [...new Set(number.replace(/\d/g, ''))]
+  let euros: string
+  let decimals = ''
+  if (separators.length === 2) {
+    const decimal = number[number.search(/[.,][^.,]*$/)]
+    const thousands = separators.find((s) => s !== decimal)!
+    const [whole, fraction] = number.split(decimal)
+    if (number.split(decimal).length !== 2 || !/^\d{1,2}$/.test(fraction)) return { error: 'invalid' }
+    if (!new RegExp(`^\\d{1,3}(\\${thousands}\\d{3})*$`).test(whole)) return { error: 'invalid' }
+    euros = whole.split(thousands).join('')
+    decimals = fraction
+  } else if (separators.length === 1) {
+    const parts = number.split(separators[0])
+    if (parts.length === 2 && /^\d{1,2}$/.test(parts[1])) {
+      euros = parts[0]
+      decimals = parts[1]
+    } else if (parts.length === 2 && parts[1].length === 3) {
+      return { error: 'ambiguous' }
+    } else if (parts.length > 2 && /^\d{1,3}$/.test(parts[0]) && parts.slice(1).every((p) => /^\d{3}$/.test(p))) {
+      euros = parts.join('')
+    } else {
+      return { error: 'invalid' }
+    }
+  } else {
+    euros = number
+  }
+  if (euros.replace(/^0+/, '').length > 8) return { error: 'tooLarge' }
+  const cents = Number(euros) * 100 + Number(decimals.padEnd(2, '0'))
+  if (cents > MAX_CENTS) return { error: 'tooLarge' }
+  return { cents: sign === '-' && cents !== 0 ? -cents : cents }
+}
+
+export type ParsedLine = { lineNumber: number; date: string; amountCents: number; label: string; importKey: string }
+
+export type LineProblemCode = 'invalidDate' | 'invalidAmount' | 'ambiguousAmount' | 'amountTooLarge' | 'missingAmount' | 'creditAndDebit'
+
+/** A line that cannot be read: its number in the file, the column, the value and why (and its label). */
+export type LineProblem = { lineNumber: number; column: ColumnKey; value: string; code: LineProblemCode; message: string; label: string }
+
+export type ParseBankFileOptions = { encoding?: Encoding; delimiter?: string; columns?: ColumnMapping }
+
+type ResolvedColumns = { date: number; amount?: number; credit?: number; debit?: number; label: number[] }
+
+/** Finds the mapped (or default) columns in a header row; what is missing otherwise. */
+function resolveColumns(header: string[], mapping: ColumnMapping): { columns: ResolvedColumns } | { missing: string[] } {
+  const keys = header.map(headerKey)
+  const missing: string[] = []
+  const find = (key: ColumnKey, ref: ColumnRef | undefined) => {
+    if (ref && 'index' in ref) return ref.index < header.length ? ref.index : (missing.push(`${key} (column ${ref.index + 1})`), -1)
+    const names = ref ? [headerKey(ref.name)] : DEFAULT_HEADERS[key]
+    const index = keys.findIndex((k) => names.includes(k))
+    return index
+  }
+  const need = (key: ColumnKey, ref: ColumnRef | undefined) => {
+    const index = find(key, ref)
+    if (index < 0 && !missing.some((m) => m.startsWith(key))) missing.push(ref && 'name' in ref ? `${key} ("${ref.name}")` : key)
+    return index
+  }
+  const date = need('date', mapping.date)
+  const label = (mapping.label ?? [undefined]).map((ref) => need('label', ref))
+  let amounts: Pick<ResolvedColumns, 'amount' | 'credit' | 'debit'>
+  if (mapping.credit) {
+    amounts = { credit: need('credit', mapping.credit), ...(mapping.debit ? { debit: need('debit', mapping.debit) } : {}) }
+  } else if (mapping.amount || find('amount', undefined) >= 0 || find('credit', undefined) < 0) {
+    amounts = { amount: need('amount', mapping.amount) }
+  } else {
+    const debit = find('debit', undefined)
+    amounts = { credit: find('credit', undefined), ...(debit >= 0 ? { debit } : {}) }
+  }
+  return missing.length ? { missing } : { columns: { date, label, ...amounts } }
+}
+
+const HEADER_SEARCH_ROWS = 20
+
+/**
+ * Reads a bank statement: the header row is the first of the first rows that holds every column
+ * (rows above it, such as an account summary, are skipped); each later non-blank row is a
+ * transaction or a problem. A file Coin cannot read at all throws a BankFileError.
+ */
+export function parseBankFile(bytes: Uint8Array, options: ParseBankFileOptions = {}): { lines: ParsedLine[]; problems: LineProblem[]; delimiter: string; header: string[] } {
+  const text = decodeBankFile(bytes, options.encoding).replace(/\r\n?/g, '\n')
+  const delimiter = options.delimiter ?? detectDelimiter(text)
+  let rows: { cells: string[]; lineNumber: number }[]
+  try {
+    // Each record starts with the number of its first line (its end line minus its quoted line breaks).
+    const records = parse(text, {
+      delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true,
+      on_record: (record, context) => [String(context.lines - record.join('').split('\n').length + 1), ...record],
+    })
+    rows = records
+      .map(([line, ...cells]) => ({ cells, lineNumber: Number(line) }))
+      .filter((row) => row.cells.some((cell) => cell !== ''))
+  } catch (error) {
+    const line = error && typeof error === 'object' && 'lines' in error ? Number(error.lines) : 0
+    throw new BankFileError({ code: 'csvSyntax', field: 'file', params: { line }, message: `The file is not readable CSV (line ${line}): ${error instanceof Error ? error.message : String(error)}` })
+  }
+  if (rows.length === 0) throw new BankFileError({ code: 'emptyFile', field: 'file', message: 'The file is empty.' })
+
+  const mapping = options.columns ?? {}
+  const attempts = rows.slice(0, HEADER_SEARCH_ROWS).map((row, index) => ({ index, result: resolveColumns(row.cells, mapping) }))
+  const found = attempts.find((a) => 'columns' in a.result)
+  if (!found || !('columns' in found.result)) {
+    const closest = attempts.reduce((best, a) => ('missing' in a.result && 'missing' in best.result && a.result.missing.length < best.result.missing.length ? a : best))
+    const missing = 'missing' in closest.result ? closest.result.missing : []
+    const headers = rows[closest.index].cells
+    const outOfRange = missing.some((m) => m.includes('(column '))
+    throw new BankFileError({
+      code: outOfRange ? 'columnOutOfRange' : 'missingColumns',
+      field: 'columns',
+      params: { missing: missing.join(', '), headers: headers.join(' | '), line: rows[closest.index].lineNumber, count: headers.length },
+      message: `Missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the header (line ${rows[closest.index].lineNumber}) has: ${headers.join(' | ')}. Give the columns with --columns date=…,amount=…,label=…`,
+    })
+  }
+  const columns = found.result.columns
+  const lines: ParsedLine[] = []
+  const problems: LineProblem[] = []
+  const occurrences = new Map<string, number>()
+  for (const { cells, lineNumber } of rows.slice(found.index + 1)) {
+    const cell = (index: number | undefined) => (index === undefined ? '' : cells[index] ?? '')
+    const label = columns.label.map((index) => cell(index)).filter(Boolean).join(' ').replace(/\s+/g, ' ')
+    const problem = (column: ColumnKey, value: string, code: LineProblemCode, why: string) =>
+      problems.push({ lineNumber, column, value, code, label, message: `line ${lineNumber}, column ${column}: ${why} ("${value}")` })
+    const dateText = cell(columns.date)
+    const date = parseStatementDate(dateText)
+    if (!date) problem('date', dateText, 'invalidDate', 'not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)')
+    const amount = readAmount(columns, cell, problem)
+    if (!date || amount === null) continue
+    const identity = `${date}|${amount}|${normalizeReference(label)}`
+    const occurrence = occurrences.get(identity) ?? 0
+    occurrences.set(identity, occurrence + 1)
+    lines.push({ lineNumber, date, amountCents: amount, label, importKey: createHash('sha256').update(`${identity}|${occurrence}`).digest('hex') })
+  }
+  return { lines, problems, delimiter, header: rows[found.index].cells }
+}
+
+const AMOUNT_ERRORS = {
+  invalid: ['invalidAmount', 'not an amount (12,50 or 12.50)'],
+  ambiguous: ['ambiguousAmount', 'ambiguous amount: write 1234,00 or 1,234 with two decimals'],
+  tooLarge: ['amountTooLarge', 'amount too large'],
+} as const
+
+/** The signed amount of a row, from the amount column or the credit and debit columns. */
+function readAmount(columns: ResolvedColumns, cell: (index: number | undefined) => string, problem: (column: ColumnKey, value: string, code: LineProblemCode, why: string) => void) {
+  const read = (column: ColumnKey, text: string) => {
+    const result = parseStatementAmount(text)
+    if ('cents' in result) return result.cents
+    const [code, why] = AMOUNT_ERRORS[result.error]
+    problem(column, text, code, why)
+    return null
+  }
+  if (columns.amount !== undefined) return read('amount', cell(columns.amount))
+  const creditText = cell(columns.credit)
+  const debitText = cell(columns.debit)
+  if (!creditText && !debitText) {
+    problem('credit', '', 'missingAmount', 'neither a credit nor a debit')
+    return null
+  }
+  const credit = creditText ? read('credit', creditText) : 0
+  const debit = debitText ? read('debit', debitText) : 0
+  if (credit === null || debit === null) return null
+  if (credit !== 0 && debit !== 0) {
+    problem('credit', `${creditText} / ${debitText}`, 'creditAndDebit', 'both a credit and a debit')
+    return null
+  }
+  return credit !== 0 ? Math.abs(credit) : -Math.abs(debit)
+}

@@ -1,0 +1,162 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
+import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
+import { displayName } from '#app/models/member/username.ts'
+import { deleteAllocation, deletePayment, getPayment } from '#app/models/payment/payments.server.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
+import { formatEuros } from '#app/utils/money.ts'
+
+const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })
+
+const ActionSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('delete') }),
+  z.object({ intent: z.literal('confirmDelete') }),
+  z.object({ intent: z.literal('deleteAllocation'), allocationId: z.coerce.number().int().positive() }),
+])
+
+/**
+ * The payment of the URL with its member, forced invoice and allocations, or a 404.
+ * payments.server.ts has no single-payment query yet; this one belongs there.
+ */
+async function requirePayment(params: LoaderFunctionArgs['params']) {
+  const { paymentId } = PaymentIdParams.parse(params)
+  const payment = paymentId ? await getPayment(paymentId) : null
+  if (!payment) notFound()
+  return payment
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  const { member, importKey, ...payment } = await requirePayment(params)
+  const allocatedCents = payment.allocations.reduce((sum, a) => sum + a.amountCents, 0)
+  return {
+    payment: { ...payment, imported: importKey !== null, unallocatedCents: payment.amountCents - allocatedCents },
+    member: member ? { id: member.id, username: member.username, name: displayName(member) } : null,
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const payment = await requirePayment(params)
+  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  if (submission.status !== 'success') return data({ confirmDelete: false, result: submission.reply() }, { status: 400 })
+  const value = submission.value
+  // Without JavaScript, deleting takes two posts: the first only asks for confirmation.
+  if (value.intent === 'delete') return data({ confirmDelete: true, result: submission.reply() })
+  try {
+    if (value.intent === 'confirmDelete') {
+      await deletePayment(payment.id)
+      return redirect(payment.member ? `/admin/members/${payment.member.id}?paymentDeleted=1` : '/admin/payments?deleted=1')
+    }
+    await deleteAllocation({ id: value.allocationId, paymentId: payment.id })
+    return redirect(`/admin/payments/${payment.id}?allocationDeleted=1`)
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    if (error.status === 404) notFound()
+    return data({ confirmDelete: false, result: submission.reply({ formErrors: [error.message] }) }, { status: error.status })
+  }
+}
+
+export default function PaymentDetail() {
+  const { payment, member } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const { t, i18n } = useTranslation('payments')
+  const lang = i18n.language
+  const amount = formatEuros(payment.amountCents, lang)
+  const formErrors = actionData?.result.error?.['']
+  return (
+    <div className="space-y-4">
+      <p className="text-sm"><Link to={member ? `/admin/members/${member.id}` : '/admin/payments'}>← {member ? member.name : t('list.title')}</Link></p>
+      <h1 className="text-2xl font-semibold">{t('detail.title', { amount, date: formatDate(payment.date, lang) })}</h1>
+      {searchParams.get('allocationDeleted') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.allocationDeleted')}</p> : null}
+      {formErrors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={formErrors} /></div> : null}
+      <section className="card" aria-labelledby="payment">
+        <h2 id="payment" className="sr-only">{t('detail.payment')}</h2>
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
+          <dt className="text-gray-600">{t('payment.member')}</dt>
+          <dd>{member ? <><Link to={`/admin/members/${member.id}`}>{member.name}</Link> <span className="font-mono text-gray-600">{member.username}</span></> : t('payment.noMember')}</dd>
+          <dt className="text-gray-600">{t('payment.method')}</dt>
+          <dd>{t(`fees:paymentMethods.${payment.method}`)}</dd>
+          <dt className="text-gray-600">{t('payment.amount')}</dt>
+          <dd>{amount}</dd>
+          <dt className="text-gray-600">{t('payment.date')}</dt>
+          <dd>{formatDate(payment.date, lang)}</dd>
+          <dt className="text-gray-600">{t('payment.label')}</dt>
+          <dd className="break-all">{payment.label || '—'}</dd>
+          <dt className="text-gray-600">{t('payment.forcedInvoice')}</dt>
+          <dd>{payment.forcedInvoice ? <Link to={`/admin/invoices/${payment.forcedInvoice.id}`} className="font-mono">{payment.forcedInvoice.number}</Link> : '—'}</dd>
+          <dt className="text-gray-600">{t('detail.recorded')}</dt>
+          <dd>{formatDateTime(payment.createdAt, lang)}{payment.imported ? ` — ${t('detail.imported')}` : ''}</dd>
+        </dl>
+      </section>
+      <section className="card space-y-3" aria-labelledby="allocations">
+        <h2 id="allocations" className="text-lg font-semibold">{t('detail.allocations')}</h2>
+        {payment.allocations.length === 0 ? <p className="text-sm text-gray-600">{t('detail.noAllocations')}</p> : (
+          <table className="min-w-full divide-y divide-gray-200 text-sm">
+            <thead className="text-left">
+              <tr>
+                <th scope="col" className="py-1 pr-3 font-semibold">{t('detail.invoice')}</th>
+                <th scope="col" className="py-1 pr-3 text-right font-semibold">{t('payment.amount')}</th>
+                <th scope="col" className="py-1"><span className="sr-only">{t('detail.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-gray-100">
+              {payment.allocations.map((a) => (
+                <tr key={a.id}>
+                  <td className="py-1 pr-3"><Link to={`/admin/invoices/${a.invoice.id}`} className="font-mono">{a.invoice.number}</Link></td>
+                  <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(a.amountCents, lang)}</td>
+                  <td className="py-1 text-right">
+                    <Form method="POST">
+                      <input type="hidden" name="intent" value="deleteAllocation" />
+                      <input type="hidden" name="allocationId" value={a.id} />
+                      <SubmitButton className="btn-secondary" aria-label={t('detail.deleteAllocationOf', { number: a.invoice.number })}>{t('detail.deleteAllocation')}</SubmitButton>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p className="text-sm">{t('detail.unallocated', { amount: formatEuros(payment.unallocatedCents, lang) })}</p>
+        {payment.allocations.length > 0 ? <p className="text-sm text-gray-600">{t('detail.deleteAllocationHelp')}</p> : null}
+      </section>
+      <section className="card space-y-3" aria-labelledby="removal">
+        <h2 id="removal" className="text-lg font-semibold">{t('detail.removal')}</h2>
+        <p className="text-sm">{t('detail.deleteHelp')}</p>
+        {actionData?.confirmDelete ? (
+          <div role="alert" className="space-y-2 rounded bg-amber-50 p-3">
+            <p className="text-sm font-medium">{t('detail.confirmQuestion', { amount })}</p>
+            <div className="flex flex-wrap items-center gap-3">
+              <Form method="POST">
+                <input type="hidden" name="intent" value="confirmDelete" />
+                <SubmitButton className="btn-danger" autoFocus>{t('detail.confirmDelete')}</SubmitButton>
+              </Form>
+              <Link to=".">{t('detail.cancel')}</Link>
+            </div>
+          </div>
+        ) : (
+          <Form method="POST">
+            <input type="hidden" name="intent" value="delete" />
+            <SubmitButton className="btn-danger">{t('detail.delete')}</SubmitButton>
+          </Form>
+        )}
+      </section>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'payments:detail.pageTitle')

@@ -1,0 +1,240 @@
+import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, MaxPartSizeExceededError, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
+import { formatDate } from '#app/components/member-status.tsx'
+import { commitBankImport, contentDigest, previewBankImport, type BankImportSummary, type PreviewLine } from '#app/models/payment/bank-import.server.ts'
+import { BankFileError, parseColumnMapping, parseDelimiter } from '#app/models/payment/bank-import.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
+import { formatEuros } from '#app/utils/money.ts'
+
+const MAX_FILE_BYTES = 2 * 1024 * 1024
+/** The encodings of bank-import.ts, repeated here: that module is server-side only (node:crypto). */
+const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1'] as const
+const DELIMITERS = [';', ',', 'tab'] as const
+
+/** The statement comes as a file, or (after a preview) as the base64 content the preview sent back. */
+const BankImportFormSchema = z
+  .object({
+    intent: z.enum(['preview', 'commit']),
+    file: z.instanceof(File).optional(),
+    content: z.string().optional(),
+    contentSha256: z.string().optional(),
+    fileName: z.string().max(255).optional(),
+    encoding: z.enum(ENCODINGS, { message: 'unknownEncoding' }).default('utf-8'),
+    delimiter: z.enum(DELIMITERS, { message: 'delimiterInvalid' }).optional(),
+    columns: z.string().trim().max(500, { message: 'tooLong' }).optional(),
+  })
+  .refine((v) => v.file || v.content, { path: ['file'], message: 'fileRequired' })
+
+type Report = { intent: 'preview' | 'commit'; fileName: string; encoding: string; delimiter: string; lines: PreviewLine[]; summary: BankImportSummary; recorded: number | null }
+
+/** Reads the multipart form: the file part up to 2 MB, the other fields (base64 content) up to 3 MB. */
+async function readForm(request: Request) {
+  if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return request.formData()
+  return unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(
+    unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES, filter: ({ name }) => name === 'file' }),
+    unstable_createMemoryUploadHandler({ maxPartSize: Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024 }),
+  ))
+}
+
+const megabytes = (bytes: number) => bytes / 1024 / 1024
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  return { maxBytes: MAX_FILE_BYTES }
+}
+
+type Upload = { fileName: string; content: string; sha256: string }
+
+/** Every answer has the same shape: conform's result, the values its error messages need, the report. */
+function respond(result: SubmissionResult<string[]>, { errorParams = {}, report = null, upload = null, status = 200 }: {
+  errorParams?: Record<string, string | number>; report?: Report | null; upload?: Upload | null; status?: number
+} = {}) {
+  return data({ result, errorParams, report, upload }, { status })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireStaff(request)
+  let formData: FormData
+  try {
+    formData = await readForm(request)
+  } catch (error) {
+    if (!(error instanceof MaxPartSizeExceededError)) throw error
+    // The rest of the form is not read: the answer carries the size error alone.
+    const submission = parseWithZod(new FormData(), { schema: z.object({}) })
+    return respond(submission.reply({ fieldErrors: { file: ['fileTooLarge'] } }), { errorParams: { max: megabytes(MAX_FILE_BYTES) }, status: 413 })
+  }
+  const submission = parseWithZod(formData, { schema: BankImportFormSchema })
+  const hideFields = ['content', 'contentSha256']
+  if (submission.status !== 'success') return respond(submission.reply({ hideFields }), { status: 400 })
+  const { intent, file, content, contentSha256, encoding, columns, delimiter } = submission.value
+  const fail = (field: string, code: string, errorParams: Record<string, string | number> = {}, status = 400, upload: Upload | null = null) =>
+    respond(submission.reply({ fieldErrors: { [field]: [code] }, hideFields }), { errorParams, status, upload })
+
+  const bytes = file ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array(Buffer.from(content ?? '', 'base64'))
+  if (!file && contentDigest(bytes) !== contentSha256) return fail('file', 'fileChanged')
+  if (bytes.length > MAX_FILE_BYTES) return fail('file', 'fileTooLarge', { max: megabytes(MAX_FILE_BYTES) }, 413)
+  const fileName = file?.name ?? submission.value.fileName ?? ''
+  // Until it is recorded, the page carries the file: "Record", or a new try with another encoding
+  // or mapping, works without choosing it again.
+  const upload = { fileName, content: Buffer.from(bytes).toString('base64'), sha256: contentDigest(bytes) }
+  try {
+    const options = { encoding, delimiter: parseDelimiter(delimiter), columns: columns ? parseColumnMapping(columns) : undefined }
+    const outcome = intent === 'commit' ? await commitBankImport(bytes, options) : { preview: await previewBankImport(bytes, options), recorded: null }
+    const { delimiter: used, lines, summary } = outcome.preview
+    const report: Report = { intent, fileName, encoding, delimiter: used, lines, summary, recorded: outcome.recorded }
+    return respond(submission.reply({ hideFields }), { report, upload: intent === 'preview' ? upload : null })
+  } catch (error) {
+    if (error instanceof BankFileError) return fail(error.field, error.code, error.params, 400, upload)
+    if (!(error instanceof DomainError)) throw error
+    return respond(submission.reply({ formErrors: [error.message], hideFields }), { status: error.status, upload })
+  }
+}
+
+export default function ImportPayments() {
+  const { maxBytes } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const { t } = useTranslation('bankImport')
+  const pending = useIsPending()
+  const [form, fields] = useForm({
+    id: 'bank-import',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(BankImportFormSchema),
+    defaultValue: { encoding: 'utf-8' },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: BankImportFormSchema }),
+    shouldValidate: 'onSubmit',
+  })
+  const params = actionData?.errorParams ?? {}
+  // Messages that are not keys of the errors namespace are shown as they are by ErrorList.
+  const errorsOf = (errors: string[] | undefined) => errors?.map((e) => t(`errors.${e}`, { ...params, defaultValue: t(`errors:${e}`) }))
+  const upload = actionData?.upload ?? null
+  const report = actionData?.report ?? null
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t('title')}</h1>
+      <p className="max-w-3xl text-sm text-gray-700">{t('intro')}</p>
+      <Form method="POST" encType="multipart/form-data" {...getFormProps(form)} className="card max-w-3xl space-y-4">
+        {form.errors?.length ? <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">{errorsOf(form.errors)?.join(' ')}</p> : null}
+        {upload ? (
+          <>
+            <input type="hidden" name="content" value={upload.content} />
+            <input type="hidden" name="contentSha256" value={upload.sha256} />
+            <input type="hidden" name="fileName" value={upload.fileName} />
+          </>
+        ) : null}
+        <Field
+          label={t('form.file')}
+          {...getInputProps(fields.file, { type: 'file' })}
+          accept=".csv,.txt,text/csv,text/plain"
+          errors={errorsOf(fields.file.errors)}
+          help={upload ? t('form.fileKept', { name: upload.fileName }) : t('form.fileHelp', { max: megabytes(maxBytes) })}
+        />
+        <div className="grid gap-3 sm:grid-cols-2">
+          <SelectField label={t('form.encoding')} {...getSelectProps(fields.encoding)} errors={errorsOf(fields.encoding.errors)} help={t('form.encodingHelp')}>
+            {ENCODINGS.map((e) => <option key={e} value={e}>{t(`form.encodings.${e}`)}</option>)}
+          </SelectField>
+          <SelectField label={t('form.delimiter')} {...getSelectProps(fields.delimiter)} errors={errorsOf(fields.delimiter.errors)}>
+            <option value="">{t('form.delimiters.auto')}</option>
+            {DELIMITERS.map((d) => <option key={d} value={d}>{t(`form.delimiters.${d}`)}</option>)}
+          </SelectField>
+        </div>
+        <Field label={t('form.columns')} {...getInputProps(fields.columns, { type: 'text' })} errors={errorsOf(fields.columns.errors)} help={t('form.columnsHelp')} autoComplete="off" spellCheck={false} />
+        <p className="text-sm text-gray-600">{t('dryRunNote')}</p>
+        <div className="flex flex-wrap gap-3">
+          <SubmitButton pending={pending} name="intent" value="preview" className="btn-secondary">{t('form.preview')}</SubmitButton>
+          <SubmitButton pending={pending} name="intent" value="commit">{t('form.commit')}</SubmitButton>
+        </div>
+      </Form>
+      {report ? <ImportReport report={report} /> : null}
+    </div>
+  )
+}
+
+function ImportReport({ report }: { report: Report }) {
+  const { t, i18n } = useTranslation('bankImport')
+  const lang = i18n.language
+  const { summary } = report
+  const toRecord = report.lines.filter((l) => l.reason === null)
+  const skipped = report.lines.filter((l) => l.reason !== null)
+  const parts = [
+    report.recorded === null ? t('report.toRecordCount', { count: summary.toRecord, amount: formatEuros(summary.toRecordCents, lang) }) : t('report.recordedCount', { count: report.recorded }),
+    summary.notMatched ? t('report.notMatched', { count: summary.notMatched }) : '',
+    summary.alreadyImported ? t('report.alreadyImported', { count: summary.alreadyImported }) : '',
+    summary.ignored ? t('report.ignored', { count: summary.ignored }) : '',
+    summary.invalid ? t('report.invalid', { count: summary.invalid }) : '',
+  ].filter(Boolean)
+  const text = report.recorded === null
+    ? `${t('report.summary', { lines: t('report.lines', { count: summary.lines }), parts: parts.join(', ') })} ${t('report.dryRun')}`
+    : t('report.recordedSummary', { recorded: t('report.recordedCount', { count: report.recorded }), skipped: t('report.skippedCount', { count: summary.lines - report.recorded }) })
+  const reason = (l: PreviewLine) => {
+    if (l.problem) return t(`problems.${l.problem.code}`, { column: t(`columns.${l.problem.column}`), value: l.problem.value })
+    const references = l.references.map((r) => (r.username ? `${r.reference} (${r.username})` : r.reference)).join(', ')
+    return t(`reasons.${l.reason}`, { references })
+  }
+  const cell = 'px-3 py-2'
+  const head = (keys: string[]) => (
+    <thead className="bg-gray-50 text-left"><tr>{keys.map((k) => <th key={k} scope="col" className={`${cell} font-semibold`}>{t(`report.${k}`)}</th>)}</tr></thead>
+  )
+  const common = (l: PreviewLine) => (
+    <>
+      <td className={`${cell} text-right`}>{l.lineNumber}</td>
+      <td className={`${cell} whitespace-nowrap`}>{l.date ? formatDate(l.date, lang) : ''}</td>
+      <td className={`${cell} text-right whitespace-nowrap`}>{l.amountCents === null ? '' : formatEuros(l.amountCents, lang)}</td>
+    </>
+  )
+  return (
+    <section aria-labelledby="bank-import-report" className="space-y-4">
+      <h2 id="bank-import-report" className="text-xl font-semibold">{t(report.recorded === null ? 'report.previewTitle' : 'report.title')}</h2>
+      <p className="text-sm text-gray-600">{t('report.file', { name: report.fileName, encoding: report.encoding, delimiter: report.delimiter === '\t' ? t('report.tab') : report.delimiter })}</p>
+      <p role="status" className={`rounded p-2 text-sm ${report.recorded === null ? 'bg-blue-50 text-blue-900' : 'bg-green-50 text-green-800'}`}>{summary.lines ? text : t('report.nothing')}</p>
+      {toRecord.length ? (
+        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+          <table className="min-w-full divide-y divide-gray-200 text-sm">
+            <caption className="px-3 py-2 text-left font-semibold">{t(report.recorded === null ? 'report.toRecord' : 'report.recorded')}</caption>
+            {head(['line', 'date', 'amount', 'member', 'matchedBy'])}
+            <tbody className="divide-y divide-gray-100">
+              {toRecord.map((l) => (
+                <tr key={l.lineNumber}>
+                  {common(l)}
+                  <td className={cell}>{l.member ? <Link to={`/admin/members/${l.member.id}`}>{l.member.name} <span className="font-mono text-gray-600">{l.member.username}</span></Link> : null}</td>
+                  <td className={cell}>{l.matchedBy ? t(l.matchedBy.kind === 'invoice' ? 'report.byInvoice' : 'report.bySubscription', { reference: l.matchedBy.reference }) : null}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {skipped.length ? (
+        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+          <table className="min-w-full divide-y divide-gray-200 text-sm">
+            <caption className="px-3 py-2 text-left font-semibold">{t('report.notRecorded')}</caption>
+            {head(['line', 'date', 'amount', 'label', 'reason'])}
+            <tbody className="divide-y divide-gray-100">
+              {skipped.map((l) => (
+                <tr key={l.lineNumber}>
+                  {common(l)}
+                  <td className={`${cell} break-all`}>{l.label}</td>
+                  <td className={cell}>{reason(l)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'bankImport:title')

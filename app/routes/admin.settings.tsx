@@ -1,0 +1,181 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import {
+  data,
+  MaxPartSizeExceededError,
+  redirect,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import type { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
+import { basisPointsToPercent, formatIban, imageMimeType } from '#app/models/isp/identifiers.ts'
+import { IspIdentitySchema, LOGO_MAX_BYTES, LOGO_TYPES } from '#app/models/isp/isp.schema.ts'
+import { getIspIdentity, updateIspIdentity } from '#app/models/isp/settings.server.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
+
+/** Largest text field accepted in the multipart form, and largest upload read before giving up. */
+const FIELD_MAX_BYTES = 64 * 1024
+const UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+const payloadTooLarge = () => new Response('Payload Too Large', { status: 413 })
+
+/**
+ * Reads the form, multipart or not. A logo beyond LOGO_MAX_BYTES is read to its end and dropped,
+ * so that the rest of the form is still checked and every error is shown at once.
+ */
+async function readIdentityForm(request: Request) {
+  if (!request.headers.get('Content-Type')?.startsWith('multipart/form-data')) return { formData: await request.formData(), logoTooLarge: false }
+  let logoTooLarge = false
+  const readLogo = unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES })
+  const readField = unstable_createMemoryUploadHandler({ maxPartSize: FIELD_MAX_BYTES })
+  try {
+    const formData = await unstable_parseMultipartFormData(request, async (part) => {
+      if (part.name !== 'logo') return part.filename === undefined ? readField(part) : undefined
+      try {
+        return await readLogo(part)
+      } catch (error) {
+        if (!(error instanceof MaxPartSizeExceededError)) throw error
+        logoTooLarge = true
+        let skipped = 0
+        for await (const chunk of part.data) {
+          skipped += chunk.byteLength
+          if (skipped > UPLOAD_MAX_BYTES) throw payloadTooLarge()
+        }
+        return undefined
+      }
+    })
+    return { formData, logoTooLarge }
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError) throw payloadTooLarge()
+    throw error
+  }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  const { logo, logoMimeType: _mime, defaultVatBasisPoints, iban, ...identity } = await getIspIdentity()
+  return {
+    defaults: { ...identity, iban: formatIban(iban), defaultVatPercent: basisPointsToPercent(defaultVatBasisPoints) },
+    hasLogo: logo !== null,
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const { formData, logoTooLarge } = await readIdentityForm(request)
+  const submission = parseWithZod(formData, { schema: IspIdentitySchema })
+  // The browser names the type from the file name: the first bytes say what the file really is.
+  const file = formData.get('logo')
+  const bytes = file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : null
+  const mimeType = bytes ? imageMimeType(bytes) : null
+  const logoError = logoTooLarge ? 'logoTooLarge' : bytes && !mimeType ? 'logoNotImage' : null
+  if (submission.status !== 'success' || logoError) {
+    return data({ result: submission.reply(logoError ? { fieldErrors: { logo: [logoError] } } : {}) }, { status: 400 })
+  }
+  const { logo: _file, removeLogo, defaultVatPercent, ...identity } = submission.value
+  // A new logo replaces the current one; the checkbox removes it when no file is given.
+  const logo = bytes && mimeType ? { logo: bytes, logoMimeType: mimeType } : removeLogo ? { logo: null, logoMimeType: null } : {}
+  await updateIspIdentity({ ...identity, defaultVatBasisPoints: defaultVatPercent, ...logo })
+  return redirect('/admin/settings?saved=1')
+}
+
+export default function IspSettings() {
+  const { defaults, hasLogo } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const { t } = useTranslation('isp')
+  const pending = useIsPending()
+  const [form, fields] = useForm<z.input<typeof IspIdentitySchema>, z.output<typeof IspIdentitySchema>>({
+    id: 'isp-settings',
+    lastResult: actionData?.result,
+    constraint: getZodConstraint(IspIdentitySchema),
+    defaultValue: defaults,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: IspIdentitySchema }),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+  })
+  const text = (name: 'name' | 'postalCode' | 'city' | 'siret' | 'rna' | 'email' | 'website' | 'iban' | 'bic' | 'bankName' | 'chequeOrder' | 'vatMention' | 'defaultVatPercent', extra: { help?: string; placeholder?: string; type?: 'text' | 'email' | 'url'; inputMode?: 'decimal' } = {}) => (
+    <Field
+      label={t(`field.${name}`)}
+      {...getInputProps(fields[name], { type: extra.type ?? 'text' })}
+      errors={fields[name].errors}
+      help={extra.help}
+      placeholder={extra.placeholder}
+      inputMode={extra.inputMode}
+    />
+  )
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t('title')}</h1>
+      <p className="max-w-3xl text-sm text-gray-700">{t('intro')}</p>
+      {searchParams.get('saved') && !actionData ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('saved')}</p> : null}
+      {form.errors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={form.errors} /></div> : null}
+      <Form method="POST" encType="multipart/form-data" {...getFormProps(form)} className="max-w-3xl space-y-4">
+        <fieldset className="card space-y-3">
+          <legend className="text-lg font-semibold">{t('sections.identity')}</legend>
+          {text('name')}
+          <TextareaField label={t('field.address')} {...getTextareaProps(fields.address)} errors={fields.address.errors} rows={3} />
+          <div className="grid gap-3 sm:grid-cols-3">
+            {text('postalCode')}
+            <div className="sm:col-span-2">{text('city')}</div>
+          </div>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {text('siret', { help: t('help.siret') })}
+            {text('rna', { help: t('help.rna'), placeholder: 'W751234567' })}
+            {text('email', { type: 'email' })}
+            {text('website', { type: 'url', placeholder: 'https://' })}
+          </div>
+        </fieldset>
+        <fieldset className="card space-y-3">
+          <legend className="text-lg font-semibold">{t('sections.payment')}</legend>
+          <div className="grid gap-3 sm:grid-cols-2">
+            {text('iban', { help: t('help.iban') })}
+            {text('bic', { help: t('help.bic') })}
+            {text('bankName')}
+            {text('chequeOrder', { help: t('help.chequeOrder') })}
+          </div>
+        </fieldset>
+        <fieldset className="card space-y-3">
+          <legend className="text-lg font-semibold">{t('sections.mentions')}</legend>
+          <div className="grid gap-3 sm:grid-cols-3">
+            <div className="sm:col-span-2">{text('vatMention', { placeholder: 'TVA non applicable, art. 293 B du CGI' })}</div>
+            {text('defaultVatPercent', { help: t('help.defaultVatPercent'), placeholder: '20', inputMode: 'decimal' })}
+          </div>
+          <TextareaField label={t('field.latePaymentMention')} {...getTextareaProps(fields.latePaymentMention)} errors={fields.latePaymentMention.errors} rows={3} help={t('help.latePaymentMention')} />
+        </fieldset>
+        <fieldset className="card space-y-3">
+          <legend className="text-lg font-semibold">{t('sections.logo')}</legend>
+          {hasLogo ? (
+            <img src="/admin/settings/logo" alt={t('logo.current')} className="max-h-24 rounded border border-gray-200 bg-white p-2" />
+          ) : <p className="text-sm text-gray-600">{t('logo.none')}</p>}
+          <Field
+            label={t('field.logo')}
+            {...getInputProps(fields.logo, { type: 'file' })}
+            accept={LOGO_TYPES.join(',')}
+            errors={fields.logo.errors}
+            help={t('help.logo', { size: Math.round(LOGO_MAX_BYTES / 1024) })}
+          />
+          {hasLogo ? (
+            <div className="flex items-center gap-2">
+              <input {...getInputProps(fields.removeLogo, { type: 'checkbox' })} />
+              <label htmlFor={fields.removeLogo.id}>{t('field.removeLogo')}</label>
+            </div>
+          ) : null}
+        </fieldset>
+        <SubmitButton pending={pending}>{t('submit')}</SubmitButton>
+      </Form>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'isp:title')
