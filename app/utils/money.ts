@@ -14,9 +14,14 @@ export function parseEuros(text: string): number | null {
   return Number(match[1]) * 100 + Number(cents)
 }
 
+const euroFormats = {
+  fr: new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' }),
+  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }),
+}
+
 /** 1250 → "12,50 €" in French, "€12.50" in English. */
 export function formatEuros(cents: number, language: string) {
-  return new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'fr-FR', { style: 'currency', currency: 'EUR' }).format(cents / 100)
+  return euroFormats[language === 'en' ? 'en' : 'fr'].format(cents / 100)
 }
 
 /** 1250 → "12,50" for a form field (French style, which parseEuros reads back). */

@@ -282,6 +282,16 @@ describe('PDF pool', () => {
     await expect(pool.render(documents[0])).rejects.toThrow(/closed/)
   })
 
+  test('a pool left open does not keep the process alive', async () => {
+    const code = `
+      const { createPdfPool } = await import('#app/integrations/pdf/pdf-pool.server.ts')
+      const data = JSON.parse(process.env.INVOICE, (key, value) => (/^(date|dueDate|validatedAt|periodFrom|periodTo)$/.test(key) && value ? new Date(value) : value))
+      const pdf = await createPdfPool({ threads: 2 }).render(data)
+      console.log(pdf.length)`
+    const child = run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { timeout: 30_000, env: { ...process.env, INVOICE: JSON.stringify(invoice()) } })
+    expect(Number((await child).stdout)).toBeGreaterThan(1000)
+  })
+
   test('with threads 0 or 1 it renders in the calling thread, also several documents at once', async () => {
     const pool = createPdfPool({ threads: 1 })
     const documents = Array.from({ length: 5 }, (_, i) => invoice({ number: `2025-03-${String(i + 1).padStart(6, '0')}` }))

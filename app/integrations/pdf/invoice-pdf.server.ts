@@ -237,7 +237,7 @@ function drawLines(flow: Flow, data: InvoicePdfData) {
     const period = line.periodFrom || line.periodTo ? wrapText(flow, t.period(line.periodFrom && formatDate(line.periodFrom, t), line.periodTo && formatDate(line.periodTo, t)), flow.regular, 8, COLUMNS[0].width) : []
     const height = 12 * label.length + 10.5 * period.length + 6
     if (height <= TOP - BOTTOM - 40) ensureSpace(flow, height)
-    const numbers = [formatQuantity(line.quantityHundredths, t), euros(line.unitCents, data.language), formatRate(line.vatBasisPoints, t), euros(lineTotalCents(line), data.language)]
+    const numbers = [formatQuantity(line.quantityHundredths, t), formatEuros(line.unitCents, data.language), formatRate(line.vatBasisPoints, t), formatEuros(lineTotalCents(line), data.language)]
     label.forEach((text, l) => {
       ensureSpace(flow, 12)
       flow.y -= 12
@@ -278,7 +278,7 @@ function drawTotals(flow: Flow, data: InvoicePdfData) {
   flow.y -= 8
   for (const [label, cents, font] of rows) {
     flow.y -= 16
-    const amount = euros(cents, data.language)
+    const amount = formatEuros(cents, data.language)
     flow.page.drawText(flow.printable(label), { x: 338, y: flow.y, size: 10, font, color: BLACK })
     flow.page.drawText(flow.printable(amount), { x: RIGHT - flow.width(flow.printable(amount), font, 10), y: flow.y, size: 10, font, color: BLACK })
   }
@@ -355,22 +355,6 @@ function wrapText(flow: Flow, text: string, font: PDFFont, size: number, width: 
     if (line) lines.push(line)
   }
   return lines
-}
-
-const formattedEuros = new Map<string, string>()
-
-/**
- * formatEuros, remembered: it builds an Intl.NumberFormat on every call, which costs more than
- * drawing the amount. Invoice amounts repeat a lot (the same offers every month).
- */
-function euros(cents: number, language: InvoicePdfData['language']) {
-  const key = `${language}${cents}`
-  let text = formattedEuros.get(key)
-  if (text === undefined) {
-    if (formattedEuros.size >= 10_000) formattedEuros.clear()
-    formattedEuros.set(key, (text = formatEuros(cents, language)))
-  }
-  return text
 }
 
 /** dd/mm/yyyy in French, "15 Jan 2025" in English; dates are UTC midnight. */

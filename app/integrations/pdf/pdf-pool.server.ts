@@ -20,9 +20,16 @@ type Reply = { id: number; pdf?: Uint8Array; error?: unknown }
 const WORKER_FILE = createRequire(import.meta.url).resolve('#app/integrations/pdf/pdf-worker.mjs')
 
 /**
+ * A thread renders one small document at a time: a small young generation and old space make
+ * it collect garbage often instead of growing (the monthly run must stay well under 600 MB).
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128 }
+
+/**
  * Spreads PDF rendering over `threads` worker threads (one job at a time each, in a FIFO
  * queue); PDF work is CPU-bound, so the monthly run uses every core. With 0 or 1 thread,
- * documents render in the calling thread and no worker starts.
+ * documents render in the calling thread and no worker starts. Threads start with the first
+ * document.
  */
 export function createPdfPool({ threads }: { threads: number }): PdfPool {
   if (threads <= 1) return { render: renderInvoicePdf, close: async () => {} }
@@ -53,8 +60,7 @@ export function createPdfPool({ threads }: { threads: number }): PdfPool {
 
   const start = () => {
     // No execArgv: a parent run with `tsx` would pass its loader twice (the worker registers it).
-    const thread: Thread = { worker: new Worker(WORKER_FILE, { execArgv: [] }), job: null }
-    thread.worker.unref() // an idle pool never keeps the process alive
+    const thread: Thread = { worker: new Worker(WORKER_FILE, { execArgv: [], resourceLimits: WORKER_LIMITS }), job: null }
     thread.worker.on('message', ({ id, pdf, error }: Reply) => {
       const job = thread.job
       if (!job || job.id !== id) return
@@ -68,13 +74,21 @@ export function createPdfPool({ threads }: { threads: number }): PdfPool {
     thread.worker.on('exit', (code) => {
       if (!closed && pool.includes(thread)) drop(thread, new Error(`PDF worker exited with code ${code}`))
     })
+    // An idle pool never keeps the process alive. After the listeners: adding a 'message'
+    // listener refs the worker's port again.
+    thread.worker.unref()
     return thread
   }
 
-  pool = Array.from({ length: threads }, start)
+  // Threads start with the first document: a run with nothing to render costs none.
+  let started = false
   return {
     render(data) {
       if (closed) return Promise.reject(new Error('the PDF pool is closed'))
+      if (!started) {
+        started = true
+        pool = Array.from({ length: threads }, start)
+      }
       return new Promise<Uint8Array>((resolve, reject) => {
         queue.push({ id: nextId++, data, resolve, reject })
         dispatch()
