@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formatEuros } from '#app/utils/money.ts'
+import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from './invoice-status.tsx'
 import { formatDate } from './member-status.tsx'
 
 type Day = Date | string
@@ -25,12 +26,6 @@ export type MemberBilling = {
   paymentCount: number
 }
 
-const STATUS_STYLE = {
-  OPEN: 'bg-amber-100 text-amber-900',
-  CLOSED: 'bg-green-100 text-green-800',
-  TROUBLE: 'bg-red-100 text-red-800',
-  CREDIT_NOTE: 'bg-gray-200 text-gray-700',
-} as const
 
 /**
  * The staff member page's billing: the balance (what the member owes, or their credit), the last
@@ -38,6 +33,7 @@ const STATUS_STYLE = {
  */
 export function BillingSection({ memberId, billing }: { memberId: number; billing: MemberBilling }) {
   const { t, i18n } = useTranslation('payments')
+  const statusLabels = useInvoiceStatusLabels()
   const lang = i18n.language
   const { balanceCents, invoices, payments } = billing
   const balance = balanceCents < 0 ? t('member.owes', { amount: formatEuros(-balanceCents, lang) })
@@ -70,15 +66,15 @@ export function BillingSection({ memberId, billing }: { memberId: number; billin
                 </thead>
                 <tbody className="divide-y divide-gray-100">
                   {invoices.map((i) => {
-                    const state = i.kind === 'CREDIT_NOTE' ? 'CREDIT_NOTE' : i.status
+                    const state = invoiceBadgeStatus({ ...i, validated: true })
                     return (
                       <tr key={i.id}>
                         <td className="py-1 pr-3 font-mono"><Link to={`/admin/invoices/${i.id}`}>{i.number}</Link></td>
                         <td className="py-1 pr-3 whitespace-nowrap">{formatDate(i.date, lang)}</td>
                         <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(i.totalCents, lang)}</td>
                         <td className="py-1 pr-3 whitespace-nowrap">
-                          <span className={`badge ${STATUS_STYLE[state]}`}>{t(`invoice.statuses.${state}`)}</span>
-                          {i.overdue ? <span className="ml-1 text-xs font-semibold text-red-700">{t('invoice.overdue')}</span> : null}
+                          <InvoiceStatusBadge status={state} label={statusLabels[state]} />
+                          {i.overdue ? <> <OverdueMarker label={t('invoice.overdue')} /></> : null}
                         </td>
                         <td className="py-1 text-right whitespace-nowrap">{i.kind === 'INVOICE' ? formatEuros(i.remainingCents, lang) : '—'}</td>
                       </tr>
