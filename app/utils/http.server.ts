@@ -31,3 +31,14 @@ export function isCrossOriginWrite({ method, origin, host, secFetchSite }: {
   if (origin === 'null') return true
   return secFetchSite === 'cross-site'
 }
+
+/**
+ * A private file download that never changes once made (an invoice PDF): the SHA-256 is the
+ * ETag, and a browser that already has it gets 304.
+ */
+export function immutableDownload(request: Request, { bytes, filename, sha256, contentType }: { bytes: Uint8Array<ArrayBuffer>; filename: string; sha256: string; contentType: string }) {
+  const etag = `"${sha256}"`
+  const headers = { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"`, ETag: etag, 'Cache-Control': 'private' }
+  if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers })
+  return new Response(bytes, { headers: { ...headers, 'Content-Length': String(bytes.byteLength) } })
+}

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
 import {
-  BankFileError, decodeBankFile, detectDelimiter, findInvoiceReferences, findReferences, normalizeReference,
-  parseBankFile, parseColumnMapping, parseDelimiter, parseEncoding, parseStatementAmount, parseStatementDate,
+  BankFileError, decodeBankFile, detectDelimiter, parseBankFile, parseColumnMapping, parseDelimiter, parseEncoding,
+  parseStatementAmount, parseStatementDate,
 } from '#app/models/payment/bank-import.ts'
+import { findInvoiceReferences, findReferences, normalizeReference } from '#app/models/payment/bank-references.ts'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 /** Windows-1252 bytes of a text made of Latin-1 characters (é is 0xE9). */

@@ -70,9 +70,9 @@ export async function invoicesMissingPdf() {
   return rows.map((r) => r.id)
 }
 
-/** The stored PDF of a validated invoice, rendered and stored first if it is missing. */
+/** The stored PDF of a validated invoice (and its download name), rendered and stored first if it is missing. */
 export async function getInvoicePdf(id: number) {
-  const read = () => prisma.invoice.findUnique({ where: { id }, select: { validated: true, number: true, pdf: true, pdfSha256: true } })
+  const read = () => prisma.invoice.findUnique({ where: { id }, select: { validated: true, kind: true, number: true, pdf: true, pdfSha256: true } })
   let invoice = await read()
   if (!invoice?.validated || !invoice.number) return null
   if (!invoice.pdf) {
@@ -80,5 +80,6 @@ export async function getInvoicePdf(id: number) {
     invoice = await read()
   }
   if (!invoice?.pdf || !invoice.number) return null
-  return { number: invoice.number, pdf: new Uint8Array(invoice.pdf), sha256: invoice.pdfSha256! }
+  const filename = `${invoice.kind === 'CREDIT_NOTE' ? 'Avoir' : 'Facture'}_${invoice.number}.pdf`
+  return { number: invoice.number, filename, pdf: new Uint8Array(invoice.pdf), sha256: invoice.pdfSha256! }
 }

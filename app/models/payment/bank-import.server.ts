@@ -4,10 +4,10 @@ import { subscriptionReference } from '#app/models/subscription/rules.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { parseBankFile, type LineProblem, type ParseBankFileOptions } from './bank-import.ts'
 import {
-  findInvoiceReferences, findReferences, findUnknownReferences, normalizeReference, parseBankFile, referenceShape,
-  type InvoiceReference, type LineProblem, type ParseBankFileOptions,
-} from './bank-import.ts'
+  findInvoiceReferences, findReferences, findUnknownReferences, normalizeReference, referenceShape, type InvoiceReference,
+} from './bank-references.ts'
 import { recordPayments } from './payments.server.ts'
 
 /** Why a statement line is not recorded. */
