@@ -68,3 +68,27 @@ test('charge_subscriptions --dry-run records nothing; bad arguments are refused 
   const missing = await coin(['invoice_pdf', '2038-01-999999', '--out', '/tmp/x.pdf'])
   expect(missing).toMatchObject({ code: 1, stderr: 'coin: no validated invoice numbered "2038-01-999999"\n' })
 })
+
+test('import_payments: a dry run by default, --commit records once, a bad option is a usage error', { timeout: 60_000 }, async () => {
+  const member = await prisma.member.create({ data: { username: 'virement', email: 'virement@example.org', firstName: 'Anaïs', lastName: 'Virement' }, select: { id: true } })
+  const { id } = await prisma.invoice.create({ data: { memberId: member.id, lines: { create: [{ label: 'VPN', unitCents: 800 }] } }, select: { id: true } })
+  const { validateInvoice } = await import('#app/models/invoice/validate.server.ts')
+  const number = await validateInvoice({ id, today: d('2039-02-01'), paymentDelayDays: 30 })
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bank-')), 'releve.csv')
+  fs.writeFileSync(file, `Date;Montant;Libellé\n03/02/2039;8,00;VIR SEPA ANAIS VIREMENT FACTURE ${number}\n04/02/2039;-45,00;PRLV EDF\n`)
+
+  const dry = await coin(['import_payments', file])
+  expect(dry.code).toBe(0)
+  expect(dry.stdout).toContain('Dry run')
+  expect(await prisma.payment.count({ where: { memberId: member.id } })).toBe(0)
+  const committed = await coin(['import_payments', file, '--commit'])
+  expect(committed.code).toBe(0)
+  expect(committed.stdout).toContain('Recorded:')
+  expect(await prisma.invoice.findUniqueOrThrow({ where: { id }, select: { status: true } })).toEqual({ status: 'CLOSED' })
+  await coin(['import_payments', file, '--commit'])
+  expect(await prisma.payment.count({ where: { memberId: member.id } })).toBe(1)
+
+  const bad = await coin(['import_payments', file, '--encoding', 'ebcdic'])
+  expect(bad.code).toBe(2)
+  expect(bad.stderr).toMatch(/^coin: .*ebcdic/)
+})
