@@ -3,6 +3,7 @@ import { initReactI18next } from 'react-i18next'
 import enBankImport from './locales/en/bank-import.json' with { type: 'json' }
 import enBilling from './locales/en/billing.json' with { type: 'json' }
 import enCommon from './locales/en/common.json' with { type: 'json' }
+import enEmails from './locales/en/emails.json' with { type: 'json' }
 import enErrors from './locales/en/errors.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
 import enIsp from './locales/en/isp.json' with { type: 'json' }
@@ -11,6 +12,7 @@ import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json
 import frBankImport from './locales/fr/bank-import.json' with { type: 'json' }
 import frBilling from './locales/fr/billing.json' with { type: 'json' }
 import frCommon from './locales/fr/common.json' with { type: 'json' }
+import frEmails from './locales/fr/emails.json' with { type: 'json' }
 import frErrors from './locales/fr/errors.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
 import frIsp from './locales/fr/isp.json' with { type: 'json' }
@@ -21,10 +23,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity), emails (password reset, welcome email, the outbox). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp, emails: frEmails },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp, emails: enEmails },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -32,7 +34,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp', 'emails'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -209,6 +209,16 @@ export function buildProgram() {
       })
     })
 
+  program
+    .command('jobs')
+    .description("list the worker's scheduled jobs, their schedules, and when and how each last ran")
+    .action(async () => {
+      const { listJobs } = await import('./jobs.ts')
+      await withDatabase(async () => {
+        process.stdout.write(await listJobs())
+      })
+    })
+
   return program
 }
 

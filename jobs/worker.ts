@@ -1,20 +1,30 @@
 import PgBoss from 'pg-boss'
 import { init, type Env } from '#app/utils/env.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
+import * as callForMembershipFees from './call-for-membership-fees.ts'
 import * as chargeSubscriptions from './charge-subscriptions.ts'
+import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
+import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
 
 /** Each scheduled job: its queue name, cron (in TZ; some set by the environment) and function. */
 export function schedules(env: Env) {
   return [
-    { name: 'purge-expired-sessions', cron: '17 * * * *', job: purgeExpiredSessions },
     { name: 'charge-subscriptions', cron: env.CHARGE_SUBSCRIPTIONS_CRON, job: chargeSubscriptions },
+    { name: 'call-for-membership-fees', cron: env.CALL_FOR_MEMBERSHIP_FEES_CRON, job: callForMembershipFees },
+    { name: 'remind-unpaid-invoices', cron: env.REMIND_UNPAID_INVOICES_CRON, job: remindUnpaidInvoices },
+    { name: 'purge-expired-sessions', cron: '17 * * * *', job: purgeExpiredSessions },
   ]
 }
 
+/** The time zone of the schedules and of "today". */
+export const scheduleTimeZone = () => process.env.TZ || 'Europe/Paris'
+
 /**
- * Starts the job worker: pg-boss on the same PostgreSQL, one queue and schedule per job.
- * Returns a stop function that lets the job in hand finish.
+ * Starts the job worker: pg-boss on the same PostgreSQL, one queue and schedule per job (pg-boss
+ * creates one job per slot, so two workers run each slot once), and the outbox delivery loop.
+ * A job's summary is its pg-boss output, which `coin jobs` shows. Returns a stop function that
+ * lets the job and the email in hand finish.
  */
 export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
   const env = init()
@@ -26,17 +36,16 @@ export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
     logger.error({ code: error.code, message: error.message }, 'job queue error')
   })
   await boss.start()
-  const tz = process.env.TZ || 'Europe/Paris'
+  const tz = scheduleTimeZone()
   for (const { name, cron, job } of schedules(env)) {
     await boss.createQueue(name)
     await boss.schedule(name, cron, {}, { tz })
-    await boss.work(name, async () => {
-      await job.run({ now: new Date(), log: logger.child({ job: name }) })
-    })
+    await boss.work(name, async () => job.run({ now: new Date(), log: logger.child({ job: name }) }))
   }
-  logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`) }, 'worker started')
+  const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }) })
+  logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')
   return async () => {
     stopping = true
-    await boss.stop({ graceful: true, wait: true, timeout: 30_000 })
+    await Promise.all([stopDelivery(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
   }
 }

@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
@@ -15,6 +15,7 @@ import { listMemberInvoices } from '#app/models/invoice/invoices.server.ts'
 import { getMemberDetail, setMembersStatus } from '#app/models/member/manage.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { MemberIdParams } from '#app/models/member/params.ts'
+import { sendWelcomeEmails } from '#app/models/member/password-reset.server.ts'
 import { getMemberBalance, listMemberPayments } from '#app/models/payment/payments.server.ts'
 import { listSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -30,6 +31,7 @@ const BILLING_ROWS = 10
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('status'), status: z.enum(MEMBER_STATUSES) }),
   z.object({ intent: z.literal('revokeSessions') }),
+  z.object({ intent: z.literal('welcome') }),
 ])
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -81,12 +83,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if ((await setMembersStatus({ ids: [memberId], status: submission.value.status })) === 0) notFound()
     return redirect(`/admin/members/${memberId}?saved=status`)
   }
+  if (submission.value.intent === 'welcome') {
+    const { sent, skipped } = await sendWelcomeEmails({ memberIds: [memberId] })
+    if (skipped[0]?.reason === 'notFound') notFound()
+    if (sent.length === 0) return data({ result: submission.reply({ formErrors: ['memberInactive'] }) }, { status: 409 })
+    return redirect(`/admin/members/${memberId}?welcomeQueued=1`)
+  }
   const count = await revokeSessions({ memberId })
   return redirect(`/admin/members/${memberId}?revoked=${count}`)
 }
 
 export default function MemberDetail() {
   const { member, fees, fee, subscriptions, billing } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const formErrors = actionData?.result.error?.[''] ?? []
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation()
   const lang = i18n.language
@@ -96,6 +106,7 @@ export default function MemberDetail() {
     : searchParams.get('feeRecorded') ? t('fees:recorded')
     : searchParams.get('paymentRecorded') ? t('payments:recorded')
     : searchParams.get('paymentDeleted') ? t('payments:detail.deleted')
+    : searchParams.get('welcomeQueued') ? t('emails:welcome.queued', { email: member.email })
     : revoked !== null ? t('members.revoked', { count: Number(revoked) }) : null
   return (
     <div className="space-y-4">
@@ -107,6 +118,7 @@ export default function MemberDetail() {
         <Link className="btn ml-auto" to="edit">{t('actions.edit')}</Link>
       </div>
       {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
+      {formErrors.length ? <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">{formErrors.map((e) => t(`errors:${e}`)).join(' ')}</p> : null}
       <div className="grid gap-4 lg:grid-cols-2">
         <section className="card" aria-labelledby="identity">
           <h2 id="identity" className="mb-2 text-lg font-semibold">{t('member.identity')}</h2>
@@ -161,10 +173,17 @@ export default function MemberDetail() {
               ))}
             </ul>
           ) : null}
-          <Form method="POST">
-            <input type="hidden" name="intent" value="revokeSessions" />
-            <SubmitButton className="btn-danger" disabled={member.sessions.length === 0}>{t('members.revokeSessions')}</SubmitButton>
-          </Form>
+          <div className="flex flex-wrap items-start gap-3">
+            <Form method="POST">
+              <input type="hidden" name="intent" value="revokeSessions" />
+              <SubmitButton className="btn-danger" disabled={member.sessions.length === 0}>{t('members.revokeSessions')}</SubmitButton>
+            </Form>
+            <Form method="POST" className="space-y-1">
+              <input type="hidden" name="intent" value="welcome" />
+              <SubmitButton className="btn-secondary" disabled={!member.isActive} aria-describedby="welcome-help">{t('emails:welcome.send')}</SubmitButton>
+              <p id="welcome-help" className="text-xs text-gray-500">{member.isActive ? t('emails:welcome.help') : t('emails:welcome.inactive')}</p>
+            </Form>
+          </div>
         </section>
       </div>
     </div>

@@ -5,9 +5,11 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { z } from 'zod'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
 import { listMembers } from '#app/models/member/list.server.ts'
 import { setMembersStatus } from '#app/models/member/manage.server.ts'
+import { previewWelcomeEmails, sendWelcomeEmails } from '#app/models/member/password-reset.server.ts'
 import { MEMBER_STATUSES, MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -25,19 +27,45 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }
 }
 
-const BulkStatusSchema = z.object({
-  intent: z.literal('setStatus'),
-  status: z.enum(MEMBER_STATUSES, { message: 'required' }),
-  ids: z.array(z.coerce.number().int().positive()).min(1, { message: 'noneSelected' }).max(500),
-})
+const ids = z.array(z.coerce.number().int().positive()).min(1, { message: 'noneSelected' }).max(500)
+
+/**
+ * The bulk actions on the ticked members, one per intent (the submit button pressed). An action
+ * that sends something first answers with a confirmation (`confirm`) listing whom it reaches;
+ * the confirmation form posts the same intent again with `confirmed=yes`.
+ */
+const BulkSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('setStatus'), status: z.enum(MEMBER_STATUSES, { message: 'required' }), ids }),
+  z.object({ intent: z.literal('welcome'), ids, confirmed: z.literal('yes').optional() }),
+])
+
+/** Query parameters that carry a bulk action's outcome, dropped from the list's own links. */
+const NOTICE_PARAMS = ['updated', 'welcomed', 'welcomeSkipped']
+
+type BulkConfirmation = {
+  intent: 'welcome'
+  recipients: { id: number; name: string; email: string }[]
+  skipped: { id: number; name: string; reason: string }[]
+}
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: BulkStatusSchema })
-  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
-  const count = await setMembersStatus(submission.value)
+  const submission = parseWithZod(await request.formData(), { schema: BulkSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null }, { status: 400 })
+  const value = submission.value
   const back = new URL(request.url).searchParams
-  back.set('updated', String(count))
+  for (const key of NOTICE_PARAMS) back.delete(key)
+  if (value.intent === 'setStatus') {
+    back.set('updated', String(await setMembersStatus(value)))
+  } else if (!value.confirmed) {
+    const { recipients, skipped } = await previewWelcomeEmails({ memberIds: value.ids })
+    const confirm: BulkConfirmation = { intent: value.intent, recipients: recipients.map((m) => ({ id: m.id, name: displayName(m), email: m.email })), skipped }
+    return data({ result: null, confirm })
+  } else {
+    const { sent, skipped } = await sendWelcomeEmails({ memberIds: value.ids })
+    back.set('welcomed', String(sent.length))
+    if (skipped.length) back.set('welcomeSkipped', String(skipped.length))
+  }
   return redirect(`/admin/members?${back.toString()}`)
 }
 
@@ -52,9 +80,11 @@ const SORTABLE = [
 export default function MembersList() {
   const { query, total, pageCount, members } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const bulkErrors = actionData?.result.error
+  const bulkErrors = actionData?.result?.error
   const [searchParams] = useSearchParams()
   const updated = searchParams.get('updated')
+  const welcomed = searchParams.get('welcomed')
+  const welcomeSkipped = searchParams.get('welcomeSkipped')
   const { t, i18n } = useTranslation()
   const withParams = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(searchParams)
@@ -66,9 +96,13 @@ export default function MembersList() {
   }
   const csvParams = new URLSearchParams(searchParams)
   csvParams.delete('page')
-  csvParams.delete('updated')
   const listParams = new URLSearchParams(searchParams)
-  listParams.delete('updated')
+  for (const key of NOTICE_PARAMS) {
+    csvParams.delete(key)
+    listParams.delete(key)
+  }
+  const bulkAction = `/admin/members?${listParams.toString()}`
+  const ticked = new Set([...(actionData?.confirm?.recipients ?? []), ...(actionData?.confirm?.skipped ?? [])].map((m) => m.id))
   const statusLabels = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, t(`member.statuses.${s}`)]))
   return (
     <div className="space-y-4">
@@ -96,17 +130,26 @@ export default function MembersList() {
         <button type="submit" className="btn">{t('members.filter')}</button>
       </Form>
       {updated !== null ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('members.bulkUpdated', { count: Number(updated) })}</p> : null}
+      {welcomed !== null ? (
+        <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">
+          {t('emails:welcome.bulkQueued', { count: Number(welcomed) })}
+          {welcomeSkipped ? ` ${t('emails:welcome.bulkSkipped', { count: Number(welcomeSkipped) })}` : null}
+        </p>
+      ) : null}
+      {actionData?.confirm ? <BulkConfirm confirm={actionData.confirm} action={bulkAction} /> : null}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <p className="text-sm text-gray-600" role="status">{t('members.count', { count: total })}</p>
-        <Form id="bulk" method="POST" action={`/admin/members?${listParams.toString()}`} className="flex flex-wrap items-end gap-2">
-          <input type="hidden" name="intent" value="setStatus" />
+        <Form id="bulk" method="POST" action={bulkAction} className="flex flex-wrap items-end gap-2">
           <div>
             <label htmlFor="bulk-status">{t('members.bulkLabel')}</label>
             <select id="bulk-status" name="status" className="input" defaultValue="MEMBER">
               {MEMBER_STATUSES.map((s) => <option key={s} value={s}>{t('members.bulkSetStatus', { status: t(`member.statuses.${s}`) })}</option>)}
             </select>
           </div>
-          <button type="submit" className="btn-secondary">{t('actions.apply')}</button>
+          <button type="submit" name="intent" value="setStatus" className="btn-secondary">{t('actions.apply')}</button>
+          {BULK_BUTTONS.map((b) => (
+            <button key={b.intent} type="submit" name="intent" value={b.intent} className="btn-secondary">{t(b.label)}</button>
+          ))}
           {bulkErrors?.ids ? <p role="alert" className="w-full text-sm text-red-700">{t('errors:noneSelected')}</p> : null}
         </Form>
       </div>
@@ -132,7 +175,7 @@ export default function MembersList() {
             {members.map((m) => (
               <tr key={m.id} className="hover:bg-gray-50">
                 <td className="px-3 py-2">
-                  <input type="checkbox" form="bulk" name="ids" value={m.id} aria-label={t('members.selectOne', { name: m.name || m.username })} />
+                  <input type="checkbox" form="bulk" name="ids" value={m.id} defaultChecked={ticked.has(m.id)} aria-label={t('members.selectOne', { name: m.name || m.username })} />
                 </td>
                 <td className="px-3 py-2 font-mono"><Link to={`/admin/members/${m.id}`}>{m.username}</Link></td>
                 <td className="px-3 py-2">{m.name}</td>
@@ -155,6 +198,46 @@ export default function MembersList() {
         </nav>
       ) : null}
     </div>
+  )
+}
+
+/** Bulk actions besides the status change, each a submit button of the bulk form. */
+const BULK_BUTTONS = [{ intent: 'welcome', label: 'emails:welcome.send' }] as const
+
+/** Labels of each confirmed bulk action (keys of the emails namespace). */
+const CONFIRM_LABELS = {
+  welcome: { title: 'welcome.confirmTitle', none: 'welcome.confirmNone', skipped: 'welcome.skippedTitle', reasons: 'welcome.skipReasons', submit: 'welcome.confirm' },
+} as const
+
+/** The confirmation step of a bulk action, without JavaScript: whom it reaches, then confirm or cancel. */
+function BulkConfirm({ confirm, action }: { confirm: BulkConfirmation; action: string }) {
+  const { t } = useTranslation('emails')
+  const labels = CONFIRM_LABELS[confirm.intent]
+  const count = confirm.recipients.length
+  return (
+    <section className="card space-y-3 border-amber-300" aria-labelledby="bulk-confirm">
+      <h2 id="bulk-confirm" className="text-lg font-semibold">{count ? t(labels.title, { count }) : t(labels.none)}</h2>
+      {count ? (
+        <ul className="max-h-64 list-disc overflow-y-auto pl-6 text-sm">
+          {confirm.recipients.map((m) => <li key={m.id}>{m.name} &lt;{m.email}&gt;</li>)}
+        </ul>
+      ) : null}
+      {confirm.skipped.length ? (
+        <div className="text-sm">
+          <p>{t(labels.skipped, { count: confirm.skipped.length })}</p>
+          <ul className="list-disc pl-6">
+            {confirm.skipped.map((m) => <li key={m.id}>{m.name || `#${m.id}`} — {t(`${labels.reasons}.${m.reason}`)}</li>)}
+          </ul>
+        </div>
+      ) : null}
+      <Form method="POST" action={action} className="flex flex-wrap items-center gap-3">
+        <input type="hidden" name="intent" value={confirm.intent} />
+        <input type="hidden" name="confirmed" value="yes" />
+        {confirm.recipients.map((m) => <input key={m.id} type="hidden" name="ids" value={m.id} />)}
+        {count ? <SubmitButton>{t(labels.submit)}</SubmitButton> : null}
+        <Link to={action}>{t('bulk.cancel')}</Link>
+      </Form>
+    </section>
   )
 }
 

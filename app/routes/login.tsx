@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, useActionData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { authenticateLogin, LoginError, safeRedirect } from '#app/utils/auth.server.ts'
@@ -42,6 +42,9 @@ export default function Login() {
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="mb-4 text-2xl font-semibold">{t('login.title')}</h1>
+      {searchParams.get('reset') === '1' ? (
+        <p role="status" className="mb-4 rounded bg-green-50 p-2 text-sm text-green-800">{t('emails:reset.done')}</p>
+      ) : null}
       <Form method="POST" className="card space-y-4">
         {actionData?.error ? (
           <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
@@ -60,6 +63,7 @@ export default function Login() {
         <Field label={t('login.password')} name="password" type="password" autoComplete="current-password" required />
         <SubmitButton pending={pending} className="btn w-full justify-center">{t('login.submit')}</SubmitButton>
       </Form>
+      <p className="mt-3 text-sm"><Link to="/forgot-password">{t('emails:forgot.link')}</Link></p>
     </div>
   )
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_FEE_REMINDER_OFFSETS, parseOffsets } from '#app/models/email/reminder-rules.ts'
 import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
 
 /** Optional modules (Coin's EXTRA_INSTALLED_APPS); each later issue adds its own. */
@@ -16,6 +17,8 @@ const booleanString = z
 
 /** Five cron fields of digits, ranges, lists, steps or stars (pg-boss checks the values). */
 const CRON = /^([\d*,/-]+\s+){4}[\d*,/-]+$/
+const cron = (fallback: string) =>
+  z.string().trim().regex(CRON, `expected a cron expression of 5 fields, e.g. "${fallback}"`).default(fallback)
 
 const EnvSchema = z.object({
   NODE_ENV: z
@@ -77,12 +80,45 @@ const EnvSchema = z.object({
     .min(0, 'expected between 0 and 365 days')
     .max(365, 'expected between 0 and 365 days')
     .default(30),
-  /** When the worker runs charge_subscriptions (cron, in TZ). */
-  CHARGE_SUBSCRIPTIONS_CRON: z
+  /** The address of Coin as members reach it, for links in emails. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .default('http://localhost:3000'),
+  /** smtp://user:pass@host:port or smtps://…; unset: messages are written as .eml files in the data dir. */
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' })
+    .optional(),
+  /** Sending attempts before a message is marked failed (the admin can resend it). */
+  EMAIL_MAX_ATTEMPTS: z.coerce
+    .number({ error: 'expected a number of attempts' })
+    .int('expected a whole number of attempts')
+    .min(1, 'expected between 1 and 50 attempts')
+    .max(50, 'expected between 1 and 50 attempts')
+    .default(12),
+  /** When members are called for their fee: months from the fee's end (-1m: a month before it ends). */
+  FEE_REMINDER_OFFSETS: z
     .string()
-    .trim()
-    .regex(CRON, 'expected a cron expression of 5 fields, e.g. "59 23 * * *"')
-    .default('59 23 * * *'),
+    .default(DEFAULT_FEE_REMINDER_OFFSETS)
+    .transform((text, ctx) => {
+      try {
+        return parseOffsets(text)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+        return z.NEVER
+      }
+    }),
+  /** Receives a summary of each reminders run (the successor of cron's MAILTO). */
+  REMINDER_REPORT_EMAIL: z.email({ error: 'expected an email address' }).optional(),
+  /** Folders whose .tsx/.jsx files replace built-in email templates of the same name, colon-separated. */
+  EXTRA_TEMPLATE_DIRS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(':').map((dir) => dir.trim()).filter(Boolean)),
+  /** When the worker runs each job (cron, in TZ). */
+  CHARGE_SUBSCRIPTIONS_CRON: cron('59 23 * * *'),
+  CALL_FOR_MEMBERSHIP_FEES_CRON: cron('42 3 * * *'),
+  REMIND_UNPAID_INVOICES_CRON: cron('12 10 * * *'),
   /** Worker threads that render invoice PDFs during charge_subscriptions (0: the main thread). */
   PDF_THREADS: z.coerce
     .number({ error: 'expected a number of threads' })
@@ -116,8 +152,13 @@ export function parseEnv(source: Record<string, string | undefined>): z.infer<ty
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const key = String(issue.path[0])
-  const got = source[key]
+  const got = source[key] === undefined ? undefined : key.includes('SECRET') ? '***' : hidePassword(source[key])
   throw new EnvError(`Invalid configuration: ${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`)
+}
+
+/** A URL's password never goes to a terminal or a log: `smtp://coin:secret@host` → `smtp://coin:***@host`. */
+export function hidePassword(text: string) {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@')
 }
 
 let cached: Env | undefined

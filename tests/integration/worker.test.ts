@@ -32,8 +32,10 @@ test('the worker registers its schedules in PostgreSQL and stops cleanly', async
   try {
     const rows = await prisma.$queryRaw<{ name: string; cron: string; timezone: string }[]>`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name`
     expect(rows).toEqual([
+      { name: 'call-for-membership-fees', cron: '42 3 * * *', timezone: 'Europe/Paris' },
       { name: 'charge-subscriptions', cron: '59 23 * * *', timezone: 'Europe/Paris' },
       { name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' },
+      { name: 'remind-unpaid-invoices', cron: '12 10 * * *', timezone: 'Europe/Paris' },
     ])
   } finally {
     await stop()

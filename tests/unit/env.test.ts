@@ -14,6 +14,8 @@ describe('environment validation', () => {
     [{ COIN_MODULES: 'vpn,ftp' }, 'Invalid configuration: COIN_MODULES: unknown module "ftp", expected a comma-separated list of vpn, dsl, hardware, maillists (got "vpn,ftp")'],
     [{ DEFAULT_FROM_EMAIL: 'nobody' }, 'Invalid configuration: DEFAULT_FROM_EMAIL: expected an email address (got "nobody")'],
     [{ CHARGE_SUBSCRIPTIONS_CRON: 'every night' }, 'Invalid configuration: CHARGE_SUBSCRIPTIONS_CRON: expected a cron expression of 5 fields, e.g. "59 23 * * *" (got "every night")'],
+    [{ SMTP_URL: 'smtpx://coin:s3cret@mail.example.org' }, 'Invalid configuration: SMTP_URL: expected an smtp:// or smtps:// URL (got "smtpx://coin:***@mail.example.org")'],
+    [{ PUBLIC_URL: 'coin.example.org' }, 'Invalid configuration: PUBLIC_URL: expected an http:// or https:// URL (got "coin.example.org")'],
     [{ PDF_THREADS: '-1' }, 'Invalid configuration: PDF_THREADS: expected between 0 and 16 threads (got "-1")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
   ])('%o is refused with a one-line message', (source, message) => {

@@ -1,5 +1,7 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
+import { queueEmail, recipientSelect } from '#app/models/email/outbox.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { createSubscription } from './subscriptions.server.ts'
 
@@ -14,7 +16,12 @@ export async function createRequest({ memberId, offerId, message }: { memberId: 
   if (!offer) throw new DomainError({ code: 'OFFER_NOT_REQUESTABLE', message: 'offerNotRequestable', status: 400 })
   const key = pendingKey(memberId, offerId)
   try {
-    return await prisma.subscriptionRequest.create({ data: { memberId, offerId, message, pendingKey: key }, select: { id: true } })
+    // The member is told the request arrived; the email exists exactly when the request does.
+    return await prisma.$transaction(async (tx) => {
+      const request = await tx.subscriptionRequest.create({ data: { memberId, offerId, message, pendingKey: key }, select: { id: true, offer: { select: { name: true } }, member: { select: recipientSelect } } })
+      await queueEmail({ template: 'subscription-request-received', member: request.member, props: { offerName: request.offer.name, requestsUrl: `${getEnv().PUBLIC_URL}/subscriptions` } }, tx)
+      return { id: request.id }
+    })
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
       return prisma.subscriptionRequest.findUniqueOrThrow({ where: { pendingKey: key }, select: { id: true } })
@@ -72,19 +79,25 @@ export function approveRequest({ id, staffId, subscriptionDate, commitmentMonths
       data: { status: 'APPROVED', decidedAt: new Date(), decidedById: staffId, subscriptionId: subscription.id, pendingKey: null },
     })
     if (count !== 1) alreadyDecided()
+    const { member, offer } = await tx.subscriptionRequest.findUniqueOrThrow({ where: { id }, select: { member: { select: recipientSelect }, offer: { select: { name: true } } } })
+    await queueEmail({ template: 'subscription-request-approved', member, props: { offerName: offer.name, subscriptionDate, subscriptionsUrl: `${getEnv().PUBLIC_URL}/subscriptions` } }, tx)
     return subscription
   })
 }
 
 /** Rejects a pending request with a reason the member sees. */
-export async function rejectRequest({ id, staffId, reason }: { id: number; staffId: number; reason: string }) {
-  const { count } = await prisma.subscriptionRequest.updateMany({
-    where: { id, status: 'PENDING' },
-    data: { status: 'REJECTED', decidedAt: new Date(), decidedById: staffId, rejectReason: reason, pendingKey: null },
+export function rejectRequest({ id, staffId, reason }: { id: number; staffId: number; reason: string }) {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.subscriptionRequest.updateMany({
+      where: { id, status: 'PENDING' },
+      data: { status: 'REJECTED', decidedAt: new Date(), decidedById: staffId, rejectReason: reason, pendingKey: null },
+    })
+    if (count !== 1) {
+      const exists = await tx.subscriptionRequest.count({ where: { id } })
+      if (!exists) throw new DomainError({ code: 'REQUEST_NOT_FOUND', message: 'notFound', status: 404 })
+      alreadyDecided()
+    }
+    const { member, offer } = await tx.subscriptionRequest.findUniqueOrThrow({ where: { id }, select: { member: { select: recipientSelect }, offer: { select: { name: true } } } })
+    await queueEmail({ template: 'subscription-request-rejected', member, props: { offerName: offer.name, reason, subscriptionsUrl: `${getEnv().PUBLIC_URL}/subscriptions` } }, tx)
   })
-  if (count !== 1) {
-    const exists = await prisma.subscriptionRequest.count({ where: { id } })
-    if (!exists) throw new DomainError({ code: 'REQUEST_NOT_FOUND', message: 'notFound', status: 404 })
-    alreadyDecided()
-  }
 }

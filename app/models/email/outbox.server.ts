@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import type { Logger } from 'pino'
+import { renderEmail, type EmailName, type EmailProps } from '#emails/render.server.ts'
+import type { EmailStatus, Prisma } from '#app/generated/prisma/client.ts'
+import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
+import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
+import { getIspIdentity } from '#app/models/isp/settings.server.ts'
+import { displayName } from '#app/models/member/username.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { getEnv, hidePassword } from '#app/utils/env.server.ts'
+
+/**
+ * The outbox: an email is a row, rendered when it is queued (inside the caller's transaction, so
+ * it exists exactly when what it announces does), and sent later by the worker. A request never
+ * waits on SMTP. Failed attempts are retried with backoff; after `EMAIL_MAX_ATTEMPTS` the row is
+ * marked failed, with its last error, for staff to resend.
+ */
+
+type Db = Prisma.TransactionClient | typeof prisma
+
+export type Recipient = {
+  id: number
+  email: string
+  language: 'fr' | 'en' | null
+  type: string
+  firstName: string
+  lastName: string
+  nickname: string
+  organizationName: string
+  username: string
+}
+
+export const recipientSelect = {
+  id: true, email: true, language: true, type: true, firstName: true, lastName: true, nickname: true, organizationName: true, username: true,
+} satisfies Prisma.MemberSelect
+
+/** "Name" <address>, with the quotes a display name needs. */
+const mailbox = (name: string, address: string) => `"${name.replace(/["\\\r\n]/g, '')}" <${address}>`
+
+/**
+ * Renders a template for a member and queues it. `administrative` mail (welcome, fees,
+ * reminders) comes from the ISP's administrative email when it is set, as in Coin; the rest from
+ * `DEFAULT_FROM_EMAIL`. `attachInvoiceIds`: invoices whose stored PDF goes with the message.
+ */
+export function queueEmail<N extends EmailName>(
+  { member, ...message }: { template: N; props: EmailProps[N]; member: Recipient; administrative?: boolean; attachInvoiceIds?: number[] },
+  db: Db = prisma,
+) {
+  return queueEmailToAddress({ ...message, to: { name: displayName(member), email: member.email, language: member.language }, memberId: member.id }, db)
+}
+
+/** Renders and queues a message for an address that may be no member's (the reminders report). */
+export async function queueEmailToAddress<N extends EmailName>(
+  { template, props, to, memberId = null, administrative = false, attachInvoiceIds = [] }: {
+    template: N; props: EmailProps[N]; to: { name: string; email: string; language: 'fr' | 'en' | null }; memberId?: number | null; administrative?: boolean; attachInvoiceIds?: number[]
+  },
+  db: Db = prisma,
+) {
+  const env = getEnv()
+  const isp = await getIspIdentity(db)
+  const rendered = await renderEmail(template, props, {
+    language: to.language ?? 'fr',
+    isp: { name: isp.name, email: isp.email, website: isp.website, logoUrl: isp.logo ? `${env.PUBLIC_URL}/logo` : null },
+    recipient: { name: to.name, email: to.email },
+    baseUrl: env.PUBLIC_URL,
+  })
+  const fromAddress = administrative && isp.email ? isp.email : env.DEFAULT_FROM_EMAIL
+  return db.emailMessage.create({
+    data: {
+      memberId,
+      template,
+      toAddress: to.name ? mailbox(to.name, to.email) : to.email,
+      fromAddress: mailbox(isp.name, fromAddress),
+      subject: rendered.subject.slice(0, 300),
+      html: rendered.html,
+      text: rendered.text,
+      attachInvoiceIds,
+      messageId: `<${randomUUID()}@${fromAddress.split('@')[1] ?? 'coin.invalid'}>`,
+    },
+    select: { id: true },
+  })
+}
+
+/** The transport of this installation: SMTP_URL, or .eml files under the data dir. */
+export function createTransport(): Transport & { description: string } {
+  const env = getEnv()
+  if (env.SMTP_URL) return { ...smtpTransport(env.SMTP_URL), description: hidePassword(env.SMTP_URL) }
+  const dir = path.join(env.COIN_DATA_DIR, 'outbox')
+  return { ...fileTransport(dir), description: `files in ${dir} (no SMTP_URL)` }
+}
+
+/** Seconds before the next attempt: 1, 2, 4 … minutes, at most an hour. */
+export const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(attempts - 1, 0), 3600)
+
+/** How long a worker may take to send one claimed batch before another may take it over. */
+const LEASE_SECONDS = 300
+
+type Claimed = { id: number; toAddress: string; fromAddress: string; subject: string; html: string; text: string; messageId: string; attachInvoiceIds: number[]; attempts: number }
+
+/**
+ * Sends the messages that are due, `limit` at a time, until none is left. Rows are claimed with
+ * SKIP LOCKED and a lease, so several workers share the work and never send the same row at the
+ * same time. If a worker dies after the server accepted a message but before it recorded it, the
+ * row is sent again once the lease expires, with the same Message-ID, which receiving servers
+ * use to drop the copy. Returns what happened.
+ */
+export async function deliverDueEmails({ transport, now = () => new Date(), maxAttempts = getEnv().EMAIL_MAX_ATTEMPTS, limit = 20, log }: {
+  transport: Transport; now?: () => Date; maxAttempts?: number; limit?: number; log?: Logger
+}) {
+  const result = { sent: 0, retried: 0, failed: 0 }
+  for (;;) {
+    const at = now()
+    const claimed = await prisma.$queryRaw<Claimed[]>`
+      UPDATE "EmailMessage" SET "lockedUntil" = ${new Date(at.getTime() + LEASE_SECONDS * 1000)}, attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM "EmailMessage"
+        WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${at} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${at})
+        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id, "toAddress", "fromAddress", subject, html, text, "messageId", "attachInvoiceIds", attempts`
+    if (claimed.length === 0) return result
+    for (const message of claimed) {
+      try {
+        const attachments = await Promise.all(message.attachInvoiceIds.map(async (id) => {
+          const pdf = await getInvoicePdf(id)
+          if (!pdf) throw new Error(`invoice ${id} has no PDF to attach`)
+          return { filename: pdf.filename, content: Buffer.from(pdf.pdf), contentType: 'application/pdf' }
+        }))
+        const delivery = await transport.send({ from: message.fromAddress, to: message.toAddress, subject: message.subject, html: message.html, text: message.text, messageId: message.messageId, attachments })
+        await prisma.emailMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null } })
+        log?.info({ email: message.id, to: message.toAddress, ...(delivery.file ? { file: delivery.file } : {}) }, delivery.file ? 'email written to a file (no SMTP_URL)' : 'email sent')
+        result.sent += 1
+      } catch (error) {
+        const smtpCode = (error as { responseCode?: number }).responseCode
+        // A 5xx answer (no such mailbox…) will not change by waiting; anything else may.
+        const permanent = smtpCode !== undefined && smtpCode >= 500
+        const giveUp = permanent || message.attempts >= maxAttempts
+        const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
+        await prisma.emailMessage.update({
+          where: { id: message.id },
+          data: { status: giveUp ? 'FAILED' : 'QUEUED', lastError, lockedUntil: null, nextAttemptAt: new Date(now().getTime() + retryDelaySeconds(message.attempts) * 1000) },
+        })
+        log?.warn({ email: message.id, to: message.toAddress, attempts: message.attempts, error: lastError }, giveUp ? 'email failed, given up' : 'email not sent, will retry')
+        if (giveUp) result.failed += 1
+        else result.retried += 1
+      }
+    }
+  }
+}
+
+/** Queues a failed (or sent) message again, as new: staff's "resend" button. */
+export async function resendEmail(id: number) {
+  const { count } = await prisma.emailMessage.updateMany({
+    where: { id, status: { not: 'QUEUED' } },
+    data: { status: 'QUEUED', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, sentAt: null, smtpResponse: null },
+  })
+  return count === 1
+}
+
+export const EMAILS_PER_PAGE = 50
+
+/** The outbox for the admin page, newest first, with how many there are in each status. */
+export async function listEmails({ status, page = 1 }: { status?: EmailStatus; page?: number }) {
+  const where = status ? { status } : {}
+  const [emails, total, counts] = await Promise.all([
+    prisma.emailMessage.findMany({
+      where,
+      orderBy: { id: 'desc' },
+      skip: (page - 1) * EMAILS_PER_PAGE,
+      take: EMAILS_PER_PAGE,
+      select: { id: true, template: true, toAddress: true, subject: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, sentAt: true, createdAt: true, memberId: true },
+    }),
+    prisma.emailMessage.count({ where }),
+    prisma.emailMessage.groupBy({ by: ['status'], _count: true }),
+  ])
+  return { emails, total, counts: Object.fromEntries(counts.map((c) => [c.status, c._count])) as Partial<Record<EmailStatus, number>> }
+}

@@ -1,0 +1,20 @@
+import { prisma } from '#app/utils/db.server.ts'
+
+export type JobRun = { name: string; state: string; startedOn: Date | null; completedOn: Date | null; output: unknown }
+
+/**
+ * The last finished run of each named job, from pg-boss's tables (jobs still in the queue and
+ * archived ones). Empty when the worker never started (no pg-boss schema yet).
+ */
+export async function lastJobRuns(names: string[]): Promise<Map<string, JobRun>> {
+  const [exists] = await prisma.$queryRaw<{ found: boolean }[]>`SELECT to_regclass('pgboss.job') IS NOT NULL AND to_regclass('pgboss.archive') IS NOT NULL AS found`
+  if (!exists.found) return new Map()
+  const rows = await prisma.$queryRaw<JobRun[]>`
+    SELECT DISTINCT ON (name) name, state::text AS state, started_on AS "startedOn", completed_on AS "completedOn", output
+    FROM (SELECT name, state, started_on, completed_on, output FROM pgboss.job WHERE name = ANY(${names})
+          UNION ALL
+          SELECT name, state, started_on, completed_on, output FROM pgboss.archive WHERE name = ANY(${names})) runs
+    WHERE state IN ('completed', 'failed')
+    ORDER BY name, completed_on DESC NULLS LAST`
+  return new Map(rows.map((r) => [r.name, r]))
+}

@@ -1,0 +1,150 @@
+import { parseWithZod } from '@conform-to/zod/v4'
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { useTranslation } from 'react-i18next'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { SubmitButton } from '#app/components/forms.tsx'
+import { formatDateTime } from '#app/components/member-status.tsx'
+import { EMAILS_PER_PAGE, listEmails, resendEmail } from '#app/models/email/outbox.server.ts'
+import { requireStaff } from '#app/utils/auth.server.ts'
+import { pageTitle } from '#app/utils/meta.ts'
+
+const EMAIL_STATUSES = ['QUEUED', 'SENT', 'FAILED'] as const
+
+const EmailListQuerySchema = z.object({
+  status: z.enum(EMAIL_STATUSES).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+})
+
+const ResendSchema = z.object({ intent: z.literal('resend'), id: z.coerce.number().int().positive().max(2_147_483_647) })
+
+const STATUS_STYLE = {
+  QUEUED: 'bg-amber-100 text-amber-900',
+  SENT: 'bg-green-100 text-green-800',
+  FAILED: 'bg-red-100 text-red-800',
+} as const
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireStaff(request)
+  const query = EmailListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams))
+  const { emails, total, counts } = await listEmails(query)
+  return { query, emails, total, counts, pageCount: Math.max(1, Math.ceil(total / EMAILS_PER_PAGE)) }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireStaff(request)
+  const submission = parseWithZod(await request.formData(), { schema: ResendSchema })
+  if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
+  if (!(await resendEmail(submission.value.id))) {
+    return data({ result: submission.reply({ formErrors: ['emailNotResendable'] }) }, { status: 409 })
+  }
+  const back = new URL(request.url).searchParams
+  back.set('resent', String(submission.value.id))
+  return redirect(`/admin/emails?${back.toString()}`)
+}
+
+export default function Emails() {
+  const { query, emails, total, counts, pageCount } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const { t, i18n } = useTranslation('emails')
+  const lang = i18n.language
+  const formErrors = actionData?.result.error?.[''] ?? []
+  const listParams = new URLSearchParams(searchParams)
+  listParams.delete('resent')
+  const withParams = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(listParams)
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k)
+      else next.set(k, v)
+    }
+    return `?${next.toString()}`
+  }
+  const allCount = EMAIL_STATUSES.reduce((sum, s) => sum + (counts[s] ?? 0), 0)
+  const filters = [
+    { status: null, label: t('outbox.all', { count: allCount }) },
+    ...EMAIL_STATUSES.map((s) => ({ status: s, label: t('outbox.statusCount', { status: t(`outbox.statuses.${s}`), count: counts[s] ?? 0 }) })),
+  ]
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{t('outbox.title')}</h1>
+      <p className="text-sm text-gray-600">{t('outbox.intro')}</p>
+      {searchParams.get('resent') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('outbox.resent')}</p> : null}
+      {formErrors.length ? <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">{formErrors.map((e) => t(`errors:${e}`)).join(' ')}</p> : null}
+      <nav aria-label={t('outbox.filter')}>
+        <ul className="flex flex-wrap gap-2 text-sm">
+          {filters.map((f) => {
+            const active = (query.status ?? null) === f.status
+            return (
+              <li key={f.status ?? 'all'}>
+                <Link
+                  to={withParams({ status: f.status, page: null })}
+                  aria-current={active ? 'page' : undefined}
+                  className={`rounded px-2 py-1 no-underline ${active ? 'bg-brand-100 font-semibold text-brand-800' : 'text-gray-700 hover:bg-gray-100'}`}
+                >
+                  {f.label}
+                </Link>
+              </li>
+            )
+          })}
+        </ul>
+      </nav>
+      <p className="text-sm text-gray-600" role="status">{t('outbox.count', { count: total })}</p>
+      <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
+        <table className="min-w-full divide-y divide-gray-200 text-sm">
+          <thead className="bg-gray-50 text-left">
+            <tr>
+              {(['createdAt', 'recipient', 'template', 'subject', 'status', 'attempts', 'lastError', 'sentAt', 'actions'] as const).map((key) => (
+                <th key={key} scope="col" className="px-3 py-2 font-semibold">{t(`outbox.${key}`)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-gray-100">
+            {emails.map((e) => (
+              <tr key={e.id} className="align-top">
+                <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(e.createdAt, lang)}</td>
+                <td className="px-3 py-2">{e.memberId ? <Link to={`/admin/members/${e.memberId}`}>{e.toAddress}</Link> : e.toAddress}</td>
+                <td className="px-3 py-2">{t(`templates.${e.template}`, { defaultValue: e.template })}</td>
+                <td className="px-3 py-2">{e.subject}</td>
+                <td className="px-3 py-2"><span className={`badge ${STATUS_STYLE[e.status]}`}>{t(`outbox.statuses.${e.status}`)}</span></td>
+                <td className="px-3 py-2 text-right">{e.attempts}</td>
+                <td className="max-w-xs px-3 py-2 break-words">
+                  {e.lastError && e.status !== 'SENT' ? <span className={e.status === 'FAILED' ? 'text-red-800' : 'text-gray-700'}>{e.lastError}</span> : null}
+                  {e.status === 'QUEUED' && e.attempts > 0 ? <p className="text-xs text-gray-500">{t('outbox.nextAttempt', { date: formatDateTime(e.nextAttemptAt, lang) })}</p> : null}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(e.sentAt, lang)}</td>
+                <td className="px-3 py-2">
+                  {e.status !== 'QUEUED' ? (
+                    <Form method="POST" action={`/admin/emails?${listParams.toString()}`}>
+                      <input type="hidden" name="intent" value="resend" />
+                      <input type="hidden" name="id" value={e.id} />
+                      <SubmitButton className="btn-secondary" aria-label={t('outbox.resendLabel', { subject: e.subject, to: e.toAddress })}>{t('outbox.resend')}</SubmitButton>
+                    </Form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {emails.length === 0 ? (
+              <tr><td colSpan={9} className="px-3 py-6 text-center text-gray-600">{t('outbox.none')}</td></tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {pageCount > 1 ? (
+        <nav aria-label={t('outbox.pagination')} className="flex items-center gap-3 text-sm">
+          {query.page > 1 ? <Link to={withParams({ page: String(query.page - 1) })} rel="prev">← {t('outbox.previous')}</Link> : null}
+          <span>{t('outbox.page', { page: query.page, pageCount })}</span>
+          {query.page < pageCount ? <Link to={withParams({ page: String(query.page + 1) })} rel="next">{t('outbox.next')} →</Link> : null}
+        </nav>
+      ) : null}
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'emails:outbox.title')
