@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream'
+import { Transform } from 'node:stream'
 import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
@@ -9,6 +9,21 @@ import { logger } from './utils/logger.server.ts'
 init()
 
 const ABORT_DELAY = 5_000
+
+/**
+ * React 18.3's streaming renderer can flush the unwritten tail of its 2 KB buffer (NUL bytes)
+ * when a multi-byte character (é, –, €) falls on the boundary (react#31134, fixed in React 19):
+ * drop trailing NULs of each chunk, which HTML never contains.
+ */
+function withoutTrailingNuls() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let end = chunk.length
+      while (end > 0 && chunk[end - 1] === 0) end -= 1
+      callback(null, end === chunk.length ? chunk : chunk.subarray(0, end))
+    },
+  })
+}
 
 export default function handleRequest(
   request: Request,
@@ -24,7 +39,7 @@ export default function handleRequest(
       {
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
-          const body = new PassThrough()
+          const body = withoutTrailingNuls()
           responseHeaders.set('Content-Type', 'text/html; charset=utf-8')
           responseHeaders.set('X-Frame-Options', 'DENY')
           responseHeaders.set('X-Content-Type-Options', 'nosniff')

@@ -60,7 +60,8 @@ export function listOverrides(): { name: EmailName; file: string }[] {
 }
 
 // Links in the plain-text body read "Label <https://…>", the usual convention of text mail.
-const TEXT_OPTIONS = { selectors: [{ selector: 'a', options: { linkBrackets: ['<', '>'] as [string, string], hideLinkHrefIfSameAsText: true } }] }
+const LINK_BRACKETS: [string, string] = ['<', '>']
+const TEXT_OPTIONS = { selectors: [{ selector: 'a', options: { linkBrackets: LINK_BRACKETS, hideLinkHrefIfSameAsText: true } }] }
 
 /**
  * Renders a template module: its subject, its HTML body and the plain-text body derived from

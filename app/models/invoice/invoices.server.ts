@@ -1,6 +1,9 @@
 import { Prisma, type InvoiceStatus } from '#app/generated/prisma/client.ts'
+import { queueEmail, recipientSelect } from '#app/models/email/outbox.server.ts'
+import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { lockMember, reconcileMember, withMemberAccounts } from '#app/models/payment/payments.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { lineTotalCents } from './rules.ts'
 import { validateInvoiceIn } from './validate.server.ts'
@@ -125,13 +128,33 @@ export function deleteDraft(id: number) {
   })
 }
 
-/** Validates a draft and reconciles the member's account. Returns the number. */
+/**
+ * Validates a draft, reconciles the member's account and queues the "new invoice" email with
+ * the PDF attached (the PDF is rendered by then, or when the email is sent). Returns the number.
+ */
 export function validateDraft(input: { id: number; today: Date; paymentDelayDays: number }) {
   return prisma.$transaction(async (tx) => {
-    const { number, memberId } = await validateInvoiceIn(tx, input)
-    if (memberId !== null) await reconcileMember(tx, memberId)
+    const { number, memberId, kind } = await validateInvoiceIn(tx, input)
+    if (memberId === null) return number
+    await reconcileMember(tx, memberId)
+    if (kind === 'INVOICE') await queueNewInvoiceEmail(tx, input.id)
     return number
   })
+}
+
+/** The "new invoice" email for a validated invoice, with its PDF and how to pay. */
+async function queueNewInvoiceEmail(tx: Tx, id: number) {
+  const invoice = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { number: true, date: true, dueDate: true, totalCents: true, member: { select: recipientSelect } } })
+  const [isp, env] = [await getIspIdentity(tx), getEnv()]
+  await queueEmail({
+    template: 'new-invoice',
+    member: invoice.member!,
+    attachInvoiceIds: [id],
+    props: {
+      number: invoice.number!, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents, invoiceUrl: `${env.PUBLIC_URL}/invoices/${id}`,
+      paymentReference: invoice.number!, iban: isp.iban, bic: isp.bic,
+    },
+  }, tx)
 }
 
 /**
