@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Application code logs through app/utils/logger.server.ts, never the console.
-    files: ['app/**', 'jobs/**'],
+    files: ['app/**', 'jobs/**', 'emails/**'],
     rules: { 'no-console': 'error' },
   },
 )

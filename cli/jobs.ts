@@ -1,5 +1,5 @@
-import { schedules, scheduleTimeZone } from '#jobs/worker.ts'
 import { lastJobRuns } from '#app/models/jobs/jobs.server.ts'
+import { jobSchedules, scheduleTimeZone } from '#app/models/jobs/schedules.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
 /** What a run left: its error for a failure, else its summary on one line, shortened. */
@@ -13,7 +13,7 @@ function outcome(run: { state: string; output: unknown } | undefined) {
 
 /** `coin jobs`: each scheduled job, its schedule, and when and how it last ran. */
 export async function listJobs() {
-  const jobs = schedules(getEnv())
+  const jobs = jobSchedules(getEnv())
   const runs = await lastJobRuns(jobs.map((j) => j.name))
   const rows = [['Job', 'Schedule', 'Last run', 'Outcome'], ...jobs.map(({ name, cron }) => {
     const run = runs.get(name)

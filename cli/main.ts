@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Command, CommanderError } from 'commander'
 import dotenv from 'dotenv'
-import { EnvError, init } from '#app/utils/env.server.ts'
+import { EnvError, getEnv, init } from '#app/utils/env.server.ts'
 import { CommandError, UsageError } from './errors.ts'
 import { parseDateOption } from './options.ts'
 
@@ -219,6 +219,20 @@ export function buildProgram() {
       })
     })
 
+  const emails = program.command('emails').description('email templates: preview them with the demo data')
+  emails
+    .command('preview')
+    .description('render an email template with demo data, through the EXTRA_TEMPLATE_DIRS overrides: HTML on stdout, the text with --text, or into --out FILE')
+    .argument('<name>', 'the template, e.g. call-for-membership-fees (an unknown name lists them all)')
+    .option('--lang <lang>', 'fr (default) or en')
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .option('--text', 'the subject line and plain-text body instead of the HTML')
+    .addHelpText('after', '\nExamples:\n  coin emails preview call-for-membership-fees --lang en --out /tmp/fees.html\n  coin emails preview welcome --text\n')
+    .action(async (name: string, options: { lang?: string; out?: string; text?: boolean }) => {
+      const { previewEmail } = await import('./emails-preview.ts')
+      process.stdout.write(await previewEmail({ name, ...options, templateDirs: getEnv().EXTRA_TEMPLATE_DIRS }))
+    })
+
   return program
 }
 
@@ -226,7 +240,16 @@ export function buildProgram() {
 export async function main(argv: string[]) {
   try {
     loadDotenv()
-    init()
+    const env = init()
+    // Email template overrides are compiled now: a broken one stops here, with its file and error.
+    if (env.EXTRA_TEMPLATE_DIRS.length > 0) {
+      const { loadTemplateOverrides, loadedOverrides } = await import('#emails/overrides.server.ts')
+      await loadTemplateOverrides(env.EXTRA_TEMPLATE_DIRS)
+      if (argv[0] === 'web' || argv[0] === 'worker') {
+        const { logger } = await import('#app/utils/logger.server.ts')
+        logger.info({ overrides: loadedOverrides() }, 'email template overrides loaded')
+      }
+    }
     await buildProgram().parseAsync(argv, { from: 'user' })
     return 0
   } catch (error) {

@@ -1,4 +1,6 @@
 import PgBoss from 'pg-boss'
+import type { Logger } from 'pino'
+import { jobSchedules, scheduleTimeZone, type JobName } from '#app/models/jobs/schedules.ts'
 import { init, type Env } from '#app/utils/env.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
 import * as callForMembershipFees from './call-for-membership-fees.ts'
@@ -7,18 +9,15 @@ import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
 
-/** Each scheduled job: its queue name, cron (in TZ; some set by the environment) and function. */
-export function schedules(env: Env) {
-  return [
-    { name: 'charge-subscriptions', cron: env.CHARGE_SUBSCRIPTIONS_CRON, job: chargeSubscriptions },
-    { name: 'call-for-membership-fees', cron: env.CALL_FOR_MEMBERSHIP_FEES_CRON, job: callForMembershipFees },
-    { name: 'remind-unpaid-invoices', cron: env.REMIND_UNPAID_INVOICES_CRON, job: remindUnpaidInvoices },
-    { name: 'purge-expired-sessions', cron: '17 * * * *', job: purgeExpiredSessions },
-  ]
-}
+const JOBS = {
+  'charge-subscriptions': chargeSubscriptions,
+  'call-for-membership-fees': callForMembershipFees,
+  'remind-unpaid-invoices': remindUnpaidInvoices,
+  'purge-expired-sessions': purgeExpiredSessions,
+} satisfies Record<JobName, { run: (options: { now: Date; log: Logger }) => Promise<unknown> }>
 
-/** The time zone of the schedules and of "today". */
-export const scheduleTimeZone = () => process.env.TZ || 'Europe/Paris'
+/** Each scheduled job: its queue name, cron and function. */
+export const schedules = (env: Env) => jobSchedules(env).map((schedule) => ({ ...schedule, job: JOBS[schedule.name] }))
 
 /**
  * Starts the job worker: pg-boss on the same PostgreSQL, one queue and schedule per job (pg-boss

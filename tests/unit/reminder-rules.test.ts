@@ -4,6 +4,7 @@ import {
   reminderNeeded, summarizeReminderRun, THREE_WEEKS_DAYS,
 } from '#app/models/email/reminder-rules.ts'
 import { addDays, parseIsoDate } from '#app/utils/dates.ts'
+import { parseEnv } from '#app/utils/env.server.ts'
 
 const d = (iso: string) => parseIsoDate(iso)!
 const at = (iso: string) => new Date(iso)
@@ -32,6 +33,11 @@ describe('FEE_REMINDER_OFFSETS', () => {
     ['+25m', '"+25m": expected offsets between -24m and +24m'],
   ])('%j is refused: %s', (text, message) => {
     expect(() => parseOffsets(text)).toThrow(message)
+  })
+  test('checked at startup', () => {
+    expect(parseEnv({}).FEE_REMINDER_OFFSETS).toEqual([-1, 0, 1, 2, 3])
+    expect(parseEnv({ FEE_REMINDER_OFFSETS: '0,+6m' }).FEE_REMINDER_OFFSETS).toEqual([0, 6])
+    expect(() => parseEnv({ FEE_REMINDER_OFFSETS: '-1m,+2x' })).toThrow('Invalid configuration: FEE_REMINDER_OFFSETS: "+2x": expected offsets like -1m, 0, +1m (got "-1m,+2x")')
   })
 })
 
