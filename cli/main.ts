@@ -233,6 +233,43 @@ export function buildProgram() {
       process.stdout.write(await previewEmail({ name, ...options, templateDirs: getEnv().EXTRA_TEMPLATE_DIRS }))
     })
 
+  program
+    .command('call_for_membership_fees')
+    .alias('call-for-membership-fees')
+    .description(
+      'Email the members whose latest membership fee ends at one of FEE_REMINDER_OFFSETS from --date (default: a month '
+      + 'before it ends, the day it ends, 1, 2 and 3 months after), except those who opted out or were called less than '
+      + '3 weeks ago. Prints each member called. Emails are queued; the worker sends them.',
+    )
+    .option('--date <YYYY-MM-DD>', 'the day to count from (default: today, Europe/Paris)')
+    .option('--dry-run', 'show who would be called, send and record nothing')
+    .action(async (options: { date?: string; dryRun?: boolean }) => {
+      const { runCallForMembershipFees } = await import('./call-for-membership-fees.ts')
+      const date = parseDateOption(options.date)
+      await withDatabase(async () => {
+        const { text } = await runCallForMembershipFees({ date, dryRun: options.dryRun })
+        process.stdout.write(text)
+      })
+    })
+
+  program
+    .command('remind_unpaid_invoices')
+    .alias('remind-unpaid-invoices')
+    .description(
+      'Email a reminder, with the PDF, for each validated open invoice due more than 4 weeks before --date that still has '
+      + 'something to pay, at most once every 3 weeks per invoice. Prints each invoice reminded.',
+    )
+    .option('--date <YYYY-MM-DD>', 'the day to count from (default: today, Europe/Paris)')
+    .option('--dry-run', 'show what would be sent, send and record nothing')
+    .action(async (options: { date?: string; dryRun?: boolean }) => {
+      const { runRemindUnpaidInvoices } = await import('./remind-unpaid-invoices.ts')
+      const date = parseDateOption(options.date)
+      await withDatabase(async () => {
+        const { text } = await runRemindUnpaidInvoices({ date, dryRun: options.dryRun })
+        process.stdout.write(text)
+      })
+    })
+
   return program
 }
 
