@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Logger } from 'pino'
-import { renderEmail, type EmailName, type EmailProps } from '#emails/render.server.ts'
-import type { EmailStatus, Prisma } from '#app/generated/prisma/client.ts'
+import { renderEmail, type EmailContext, type EmailName, type EmailProps, type RenderedEmail } from '#emails/render.server.ts'
+import { Prisma, type EmailStatus } from '#app/generated/prisma/client.ts'
 import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
-import { getIspIdentity } from '#app/models/isp/settings.server.ts'
+import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv, hidePassword } from '#app/utils/env.server.ts'
@@ -57,29 +57,73 @@ export async function queueEmailToAddress<N extends EmailName>(
   },
   db: Db = prisma,
 ) {
-  const env = getEnv()
   const isp = await getIspIdentity(db)
-  const rendered = await renderEmail(template, props, {
+  const rendered = await renderEmail(template, props, emailContext(isp, to))
+  return db.emailMessage.create({
+    data: { ...envelope({ template, to, memberId, administrative, attachInvoiceIds }, isp), ...renderedFields(rendered) },
+    select: { id: true },
+  })
+}
+
+type Addressee = { name: string; email: string; language: 'fr' | 'en' | null }
+
+/** What a template is rendered with: the language, the ISP, the recipient and Coin's address. */
+function emailContext(isp: IspIdentity, to: Addressee): EmailContext {
+  const env = getEnv()
+  return {
     language: to.language ?? 'fr',
     isp: { name: isp.name, email: isp.email, website: isp.website, logoUrl: isp.logo ? `${env.PUBLIC_URL}/logo` : null },
     recipient: { name: to.name, email: to.email },
     baseUrl: env.PUBLIC_URL,
+  }
+}
+
+/** The row's addressing: recipient, sender (the ISP's administrative email for administrative mail) and a fixed Message-ID. */
+function envelope({ template, to, memberId, administrative, attachInvoiceIds }: { template: EmailName; to: Addressee; memberId: number | null; administrative: boolean; attachInvoiceIds: number[] }, isp: IspIdentity) {
+  const fromAddress = administrative && isp.email ? isp.email : getEnv().DEFAULT_FROM_EMAIL
+  return {
+    memberId,
+    template,
+    toAddress: to.name ? mailbox(to.name, to.email) : to.email,
+    fromAddress: mailbox(isp.name, fromAddress),
+    attachInvoiceIds,
+    messageId: `<${randomUUID()}@${fromAddress.split('@')[1] ?? 'coin.invalid'}>`,
+  }
+}
+
+const renderedFields = (rendered: RenderedEmail) => ({ subject: rendered.subject.slice(0, 300), html: rendered.html, text: rendered.text })
+
+type LaterMessage<N extends EmailName = EmailName> = { template: N; props: EmailProps[N]; member: Recipient; administrative?: boolean; attachInvoiceIds?: number[] }
+type RenderLater = { props: unknown; to: Addressee }
+
+/**
+ * Queues many messages without rendering them (the monthly invoices: rendering 10,000 emails
+ * would double the billing run); each is rendered by the worker just before it is sent, with
+ * the ISP's identity of that moment. One INSERT for all, in the caller's transaction.
+ */
+export async function queueEmailsForLater(messages: LaterMessage[], db: Db = prisma) {
+  if (messages.length === 0) return 0
+  const isp = await getIspIdentity(db)
+  const { count } = await db.emailMessage.createMany({
+    data: messages.map(({ template, props, member, administrative = false, attachInvoiceIds = [] }) => {
+      const to = { name: displayName(member), email: member.email, language: member.language }
+      const later: RenderLater = { props, to }
+      return { ...envelope({ template, to, memberId: member.id, administrative, attachInvoiceIds }, isp), renderLater: later as Prisma.InputJsonValue }
+    }),
   })
-  const fromAddress = administrative && isp.email ? isp.email : env.DEFAULT_FROM_EMAIL
-  return db.emailMessage.create({
-    data: {
-      memberId,
-      template,
-      toAddress: to.name ? mailbox(to.name, to.email) : to.email,
-      fromAddress: mailbox(isp.name, fromAddress),
-      subject: rendered.subject.slice(0, 300),
-      html: rendered.html,
-      text: rendered.text,
-      attachInvoiceIds,
-      messageId: `<${randomUUID()}@${fromAddress.split('@')[1] ?? 'coin.invalid'}>`,
-    },
-    select: { id: true },
-  })
+  return count
+}
+
+/** JSON keeps dates as ISO strings: the props of a message rendered later get them back. */
+const reviveDates = (value: unknown) =>
+  JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) ? new Date(v) : v))
+
+/** Renders a message queued for later and stores what it says, before its first sending. */
+async function renderQueued(message: { id: number; template: string; renderLater: unknown }) {
+  const { props, to } = message.renderLater as RenderLater
+  const rendered = await renderEmail(message.template as EmailName, reviveDates(props) as never, emailContext(await getIspIdentity(), to))
+  await prisma.emailMessage.update({ where: { id: message.id }, data: { ...renderedFields(rendered), renderLater: Prisma.DbNull } })
+  return rendered
 }
 
 /** The transport of this installation: SMTP_URL, or .eml files under the data dir. */
@@ -96,7 +140,7 @@ export const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** Math.m
 /** How long a worker may take to send one claimed batch before another may take it over. */
 const LEASE_SECONDS = 300
 
-type Claimed = { id: number; toAddress: string; fromAddress: string; subject: string; html: string; text: string; messageId: string; attachInvoiceIds: number[]; attempts: number }
+type Claimed = { id: number; template: string; toAddress: string; fromAddress: string; subject: string; html: string; text: string; renderLater: unknown; messageId: string; attachInvoiceIds: number[]; attempts: number }
 
 /**
  * Sends the messages that are due, `limit` at a time, until none is left. Rows are claimed with
@@ -117,7 +161,7 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
         SELECT id FROM "EmailMessage"
         WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${at} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${at})
         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING id, "toAddress", "fromAddress", subject, html, text, "messageId", "attachInvoiceIds", attempts`
+      RETURNING id, template, "toAddress", "fromAddress", subject, html, text, "renderLater", "messageId", "attachInvoiceIds", attempts`
     if (claimed.length === 0) return result
     for (const message of claimed) {
       try {
@@ -126,7 +170,8 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
           if (!pdf) throw new Error(`invoice ${id} has no PDF to attach`)
           return { filename: pdf.filename, content: Buffer.from(pdf.pdf), contentType: 'application/pdf' }
         }))
-        const delivery = await transport.send({ from: message.fromAddress, to: message.toAddress, subject: message.subject, html: message.html, text: message.text, messageId: message.messageId, attachments })
+        const { subject, html, text } = message.renderLater ? await renderQueued(message) : message
+        const delivery = await transport.send({ from: message.fromAddress, to: message.toAddress, subject, html, text, messageId: message.messageId, attachments })
         await prisma.emailMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null } })
         log?.info({ email: message.id, to: message.toAddress, ...(delivery.file ? { file: delivery.file } : {}) }, delivery.file ? 'email written to a file (no SMTP_URL)' : 'email sent')
         result.sent += 1

@@ -1,8 +1,10 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import { queueEmailsForLater, recipientSelect } from '#app/models/email/outbox.server.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { reconcileMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { newInvoiceEmail } from './invoices.server.ts'
 import { billingMonth, planMemberInvoice, type ChargeableSubscription, type PlannedLine, type SkipReason } from './charge.ts'
 import { invoicesMissingPdf, storeMissingPdfs, type Render } from './pdf.server.ts'
 import { allocateInvoiceNumbers } from './validate.server.ts'
@@ -129,6 +131,13 @@ async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLi
     UPDATE "Invoice" i SET validated = true, "validatedAt" = now(), number = v.number, "totalCents" = v.total
     FROM unnest(${invoices.map((i) => idOf.get(i.memberId)!)}::int[], ${numbers}::text[], ${invoices.map((i) => i.totalCents)}::int[]) AS v(id, number, total)
     WHERE i.id = v.id`
+  // Each member is sent the invoice, rendered when the worker sends it (rendering here would
+  // double the run); queued in this transaction, so it exists exactly when the invoice does.
+  const recipients = new Map((await tx.member.findMany({ where: { id: { in: memberIds } }, select: recipientSelect })).map((m) => [m.id, m]))
+  const isp = await getIspIdentity(tx)
+  await queueEmailsForLater(invoices.map((invoice, i) => newInvoiceEmail(
+    { id: idOf.get(invoice.memberId)!, number: numbers[i], date: invoiceDate, dueDate, totalCents: invoice.totalCents }, recipients.get(invoice.memberId)!, isp,
+  )), tx)
   // Credit (overpayments) pays the new invoices at once, as any validation does.
   const withCredit = await tx.$queryRaw<{ memberId: number }[]>`
     SELECT DISTINCT p."memberId" FROM "Payment" p

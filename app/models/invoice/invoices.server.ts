@@ -1,5 +1,5 @@
 import { Prisma, type InvoiceStatus } from '#app/generated/prisma/client.ts'
-import { queueEmail, recipientSelect } from '#app/models/email/outbox.server.ts'
+import { queueEmail, recipientSelect, type Recipient } from '#app/models/email/outbox.server.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { lockMember, reconcileMember, withMemberAccounts } from '#app/models/payment/payments.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -142,19 +142,22 @@ export function validateDraft(input: { id: number; today: Date; paymentDelayDays
   })
 }
 
-/** The "new invoice" email for a validated invoice, with its PDF and how to pay. */
-async function queueNewInvoiceEmail(tx: Tx, id: number) {
-  const invoice = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { number: true, date: true, dueDate: true, totalCents: true, member: { select: recipientSelect } } })
-  const [isp, env] = [await getIspIdentity(tx), getEnv()]
-  await queueEmail({
-    template: 'new-invoice',
-    member: invoice.member!,
-    attachInvoiceIds: [id],
+/** The "new invoice" email of a validated invoice: what it says, its PDF attached, how to pay. */
+export function newInvoiceEmail(invoice: { id: number; number: string; date: Date; dueDate: Date | null; totalCents: number }, member: Recipient, isp: { iban: string; bic: string }) {
+  return {
+    template: 'new-invoice' as const,
+    member,
+    attachInvoiceIds: [invoice.id],
     props: {
-      number: invoice.number!, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents, invoiceUrl: `${env.PUBLIC_URL}/invoices/${id}`,
-      paymentReference: invoice.number!, iban: isp.iban, bic: isp.bic,
+      number: invoice.number, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents,
+      invoiceUrl: `${getEnv().PUBLIC_URL}/invoices/${invoice.id}`, paymentReference: invoice.number, iban: isp.iban, bic: isp.bic,
     },
-  }, tx)
+  }
+}
+
+async function queueNewInvoiceEmail(tx: Tx, id: number) {
+  const { member, number, ...invoice } = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { id: true, number: true, date: true, dueDate: true, totalCents: true, member: { select: recipientSelect } } })
+  await queueEmail(newInvoiceEmail({ ...invoice, number: number! }, member!, await getIspIdentity(tx)), tx)
 }
 
 /**
