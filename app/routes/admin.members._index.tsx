@@ -7,11 +7,15 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
+import { callForMembershipFees } from '#app/models/email/reminders.server.ts'
+import type { SkipCode } from '#app/models/email/reminder-rules.ts'
 import { listMembers } from '#app/models/member/list.server.ts'
 import { setMembersStatus } from '#app/models/member/manage.server.ts'
 import { previewWelcomeEmails, sendWelcomeEmails } from '#app/models/member/password-reset.server.ts'
 import { MEMBER_STATUSES, MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
+import { today } from '#app/utils/dates.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 
@@ -37,30 +41,54 @@ const ids = z.array(z.coerce.number().int().positive()).min(1, { message: 'noneS
 const BulkSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('setStatus'), status: z.enum(MEMBER_STATUSES, { message: 'required' }), ids }),
   z.object({ intent: z.literal('welcome'), ids, confirmed: z.literal('yes').optional() }),
+  z.object({ intent: z.literal('fees'), ids, confirmed: z.literal('yes').optional(), override: z.literal('yes').optional() }),
 ])
 
 /** Query parameters that carry a bulk action's outcome, dropped from the list's own links. */
 const NOTICE_PARAMS = ['updated', 'welcomed', 'welcomeSkipped']
 
 type BulkConfirmation = {
-  intent: 'welcome'
+  intent: 'welcome' | 'fees'
   recipients: { id: number; name: string; email: string }[]
   skipped: { id: number; name: string; reason: string }[]
+  /** Skipped members the staff may include anyway (calls for fees: called less than 3 weeks ago). */
+  overridable: number[]
 }
+
+/** What the call for fees did, shown on the list rather than carried by a redirect: it names the skipped members. */
+type FeeCallOutcome = { queued: number; skipped: { id: number; name: string; reason: SkipCode }[] }
+
+/** Calls the ticked members for their fee (see `callForMembershipFees`); `dryRun` for the confirmation. */
+const callTicked = ({ ids, override, dryRun }: { ids: number[]; override: boolean; dryRun: boolean }) =>
+  callForMembershipFees({ date: today(), now: new Date(), offsets: getEnv().FEE_REMINDER_OFFSETS, memberIds: ids, override, dryRun })
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
   const submission = parseWithZod(await request.formData(), { schema: BulkSchema })
-  if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null }, { status: 400 })
+  if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null, called: null }, { status: 400 })
   const value = submission.value
   const back = new URL(request.url).searchParams
   for (const key of NOTICE_PARAMS) back.delete(key)
   if (value.intent === 'setStatus') {
     back.set('updated', String(await setMembersStatus(value)))
+  } else if (value.intent === 'fees') {
+    if (!value.confirmed) {
+      const { recipients, skipped } = await callTicked({ ids: value.ids, override: false, dryRun: true })
+      const confirm: BulkConfirmation = {
+        intent: value.intent,
+        recipients: recipients.map(({ id, name, email }) => ({ id, name, email })),
+        skipped: skipped.map(({ id, name, code }) => ({ id, name, reason: code })),
+        overridable: skipped.filter((m) => m.code === 'recent').map((m) => m.id),
+      }
+      return data({ result: null, confirm, called: null })
+    }
+    const { recipients, skipped } = await callTicked({ ids: value.ids, override: value.override === 'yes', dryRun: false })
+    const called: FeeCallOutcome = { queued: recipients.length, skipped: skipped.map(({ id, name, code }) => ({ id, name, reason: code })) }
+    return data({ result: null, confirm: null, called })
   } else if (!value.confirmed) {
     const { recipients, skipped } = await previewWelcomeEmails({ memberIds: value.ids })
-    const confirm: BulkConfirmation = { intent: value.intent, recipients: recipients.map((m) => ({ id: m.id, name: displayName(m), email: m.email })), skipped }
-    return data({ result: null, confirm })
+    const confirm: BulkConfirmation = { intent: value.intent, recipients: recipients.map((m) => ({ id: m.id, name: displayName(m), email: m.email })), skipped, overridable: [] }
+    return data({ result: null, confirm, called: null })
   } else {
     const { sent, skipped } = await sendWelcomeEmails({ memberIds: value.ids })
     back.set('welcomed', String(sent.length))
@@ -136,6 +164,7 @@ export default function MembersList() {
           {welcomeSkipped ? ` ${t('emails:welcome.bulkSkipped', { count: Number(welcomeSkipped) })}` : null}
         </p>
       ) : null}
+      {actionData?.called ? <FeeCallDone outcome={actionData.called} /> : null}
       {actionData?.confirm ? <BulkConfirm confirm={actionData.confirm} action={bulkAction} /> : null}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <p className="text-sm text-gray-600" role="status">{t('members.count', { count: total })}</p>
@@ -202,18 +231,23 @@ export default function MembersList() {
 }
 
 /** Bulk actions besides the status change, each a submit button of the bulk form. */
-const BULK_BUTTONS = [{ intent: 'welcome', label: 'emails:welcome.send' }] as const
+const BULK_BUTTONS = [
+  { intent: 'welcome', label: 'emails:welcome.send' },
+  { intent: 'fees', label: 'emails:fees.send' },
+] as const
 
-/** Labels of each confirmed bulk action (keys of the emails namespace). */
-const CONFIRM_LABELS = {
+/** Labels of each confirmed bulk action (keys of the emails namespace); `override` labels the checkbox that includes the overridable skips. */
+const CONFIRM_LABELS: Record<BulkConfirmation['intent'], { title: string; none: string; skipped: string; reasons: string; submit: string; override?: string }> = {
   welcome: { title: 'welcome.confirmTitle', none: 'welcome.confirmNone', skipped: 'welcome.skippedTitle', reasons: 'welcome.skipReasons', submit: 'welcome.confirm' },
-} as const
+  fees: { title: 'fees.confirmTitle', none: 'fees.confirmNone', skipped: 'fees.skippedTitle', reasons: 'fees.skipReasons', submit: 'fees.confirm', override: 'fees.override' },
+}
 
 /** The confirmation step of a bulk action, without JavaScript: whom it reaches, then confirm or cancel. */
 function BulkConfirm({ confirm, action }: { confirm: BulkConfirmation; action: string }) {
   const { t } = useTranslation('emails')
   const labels = CONFIRM_LABELS[confirm.intent]
   const count = confirm.recipients.length
+  const overridable = labels.override ? confirm.overridable : []
   return (
     <section className="card space-y-3 border-amber-300" aria-labelledby="bulk-confirm">
       <h2 id="bulk-confirm" className="text-lg font-semibold">{count ? t(labels.title, { count }) : t(labels.none)}</h2>
@@ -234,10 +268,39 @@ function BulkConfirm({ confirm, action }: { confirm: BulkConfirmation; action: s
         <input type="hidden" name="intent" value={confirm.intent} />
         <input type="hidden" name="confirmed" value="yes" />
         {confirm.recipients.map((m) => <input key={m.id} type="hidden" name="ids" value={m.id} />)}
-        {count ? <SubmitButton>{t(labels.submit)}</SubmitButton> : null}
+        {overridable.map((id) => <input key={id} type="hidden" name="ids" value={id} />)}
+        {labels.override && overridable.length ? (
+          <label className="flex w-full items-center gap-2 font-normal">
+            <input type="checkbox" name="override" value="yes" />
+            {t(labels.override)}
+          </label>
+        ) : null}
+        {count || overridable.length ? <SubmitButton>{t(labels.submit)}</SubmitButton> : null}
         <Link to={action}>{t('bulk.cancel')}</Link>
       </Form>
     </section>
+  )
+}
+
+/** The outcome of a call for fees: how many were queued, how many skipped, and who was skipped and why. */
+function FeeCallDone({ outcome }: { outcome: FeeCallOutcome }) {
+  const { t } = useTranslation('emails')
+  const recent = outcome.skipped.filter((m) => m.reason === 'recent').length
+  const others = outcome.skipped.length - recent
+  const parts = [
+    t('fees.bulkQueued', { count: outcome.queued }),
+    ...(recent ? [t('fees.bulkSkippedRecent', { count: recent })] : []),
+    ...(others ? [t('fees.bulkSkippedOther', { count: others })] : []),
+  ]
+  return (
+    <div role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">
+      <p>{parts.join(', ')}.</p>
+      {outcome.skipped.length ? (
+        <ul className="list-disc pl-6">
+          {outcome.skipped.map((m) => <li key={m.id}>{m.name || `#${m.id}`} — {t(`fees.skipReasons.${m.reason}`)}</li>)}
+        </ul>
+      ) : null}
+    </div>
   )
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Logger } from 'pino'
-import { renderEmail, type EmailContext, type EmailName, type EmailProps, type RenderedEmail } from '#emails/render.server.ts'
+import type { EmailContext, EmailName, EmailProps, RenderedEmail } from '#emails/render.server.ts'
 import { Prisma, type EmailStatus } from '#app/generated/prisma/client.ts'
 import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
@@ -58,12 +58,18 @@ export async function queueEmailToAddress<N extends EmailName>(
   db: Db = prisma,
 ) {
   const isp = await getIspIdentity(db)
-  const rendered = await renderEmail(template, props, emailContext(isp, to))
+  const rendered = await (await renderer()).renderEmail(template, props, emailContext(isp, to))
   return db.emailMessage.create({
     data: { ...envelope({ template, to, memberId, administrative, attachInvoiceIds }, isp), ...renderedFields(rendered) },
     select: { id: true },
   })
 }
+
+/**
+ * The templates (React, React Email and their formatter) load on the first rendering: a process
+ * that only queues for later, like the billing run, does without them.
+ */
+const renderer = () => import('#emails/render.server.ts')
 
 type Addressee = { name: string; email: string; language: 'fr' | 'en' | null }
 
@@ -121,7 +127,7 @@ const reviveDates = (value: unknown) =>
 /** Renders a message queued for later and stores what it says, before its first sending. */
 async function renderQueued(message: { id: number; template: string; renderLater: unknown }) {
   const { props, to } = message.renderLater as RenderLater
-  const rendered = await renderEmail(message.template as EmailName, reviveDates(props) as never, emailContext(await getIspIdentity(), to))
+  const rendered = await (await renderer()).renderEmail(message.template as EmailName, reviveDates(props) as never, emailContext(await getIspIdentity(), to))
   await prisma.emailMessage.update({ where: { id: message.id }, data: { ...renderedFields(rendered), renderLater: Prisma.DbNull } })
   return rendered
 }
