@@ -23,7 +23,7 @@ const WORKER_FILE = createRequire(import.meta.url).resolve('#app/integrations/pd
  * A thread renders one small document at a time: a small young generation and old space make
  * it collect garbage often instead of growing (the monthly run must stay well under 600 MB).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 128 }
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
 
 /**
  * Spreads PDF rendering over `threads` worker threads (one job at a time each, in a FIFO
