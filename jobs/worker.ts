@@ -25,9 +25,13 @@ export const schedules = (env: Env) => jobSchedules(env).map((schedule) => ({ ..
  * A job's summary is its pg-boss output, which `coin jobs` shows. Returns a stop function that
  * lets the job and the email in hand finish.
  */
-export async function startWorker({ databaseUrl }: { databaseUrl: string }) {
+export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: { databaseUrl: string; cronMonitorIntervalSeconds?: number }) {
   const env = init()
-  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'coin-worker' })
+  const boss = new PgBoss({
+    connectionString: databaseUrl, schema: 'pgboss', application_name: 'coin-worker',
+    // Tests look at schedules every second instead of every 30.
+    ...(cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds, cronWorkerIntervalSeconds: cronMonitorIntervalSeconds } : {}),
+  })
   let stopping = false
   boss.on('error', (error: Error & { code?: string }) => {
     // While Coin stops, PostgreSQL may close connections first (Ctrl-C reaches both): not an error.

@@ -41,3 +41,31 @@ test('the worker registers its schedules in PostgreSQL and stops cleanly', async
     await stop()
   }
 }, 60_000)
+
+test('two workers on one schedule run each slot once, and coin jobs reports the run', { timeout: 90_000 }, async () => {
+  const { init } = await import('#app/utils/env.server.ts')
+  const saved = process.env.CHARGE_SUBSCRIPTIONS_CRON
+  process.env.CHARGE_SUBSCRIPTIONS_CRON = '* * * * *'
+  init()
+  const workers = await Promise.all([1, 2].map(() => startWorker({ databaseUrl: process.env.DATABASE_URL!, cronMonitorIntervalSeconds: 1 })))
+  try {
+    type Run = { state: string; slot: string }
+    const runs = () => prisma.$queryRaw<Run[]>`
+      SELECT state::text AS state, to_char(singleton_on, 'HH24:MI') AS slot FROM pgboss.job WHERE name = 'charge-subscriptions'
+      UNION ALL SELECT state::text, to_char(singleton_on, 'HH24:MI') FROM pgboss.archive WHERE name = 'charge-subscriptions'`
+    const deadline = Date.now() + 60_000
+    while (!(await runs()).some((r) => r.state === 'completed') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500))
+    await new Promise((resolve) => setTimeout(resolve, 3_000)) // both workers had time to pick it up twice
+    const all = await runs()
+    expect(all.filter((r) => r.state === 'completed').length).toBeGreaterThan(0)
+    // At most one run a minute slot, whichever worker ran it.
+    expect(new Set(all.map((r) => r.slot)).size).toBe(all.length)
+    const { listJobs } = await import('#cli/jobs.ts')
+    expect(await listJobs()).toMatch(/charge-subscriptions +\* \* \* \* \* +\S+ \S+ UTC +ok /)
+  } finally {
+    await Promise.all(workers.map((stop) => stop()))
+    if (saved === undefined) delete process.env.CHARGE_SUBSCRIPTIONS_CRON
+    else process.env.CHARGE_SUBSCRIPTIONS_CRON = saved
+    init()
+  }
+})
