@@ -22,7 +22,7 @@ type Tx = Prisma.TransactionClient
 
 /** Serialises concurrent runs (worker and a treasurer at the terminal): one batch at a time. */
 const CHARGE_LOCK = 7_425_001
-export const CHARGE_BATCH_SIZE = 250
+export const CHARGE_BATCH_SIZE = 100
 
 export type ChargeOptions = {
   /** Any day of the month to bill. */
