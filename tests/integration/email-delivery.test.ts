@@ -171,3 +171,20 @@ describe('sending the outbox through SMTP', () => {
     expect((await prisma.emailMessage.findUniqueOrThrow({ where: { id: queuedRow.id }, select: { subject: true } })).subject).toContain(invoice.number!)
   })
 })
+
+test('a password link is removed from the outbox once sent, and such a message cannot be resent', async () => {
+  await prisma.emailMessage.updateMany({ where: { status: 'QUEUED' }, data: { status: 'SENT' } })
+  const member = await insertMember()
+  const message = await prisma.emailMessage.create({
+    data: { memberId: member.id, template: 'password-reset', toAddress: member.email, fromAddress: 'coin@example.org', subject: 'Mot de passe', html: '<a href="https://coin.example/reset-password/SECRET">lien</a>', text: 'https://coin.example/reset-password/SECRET', messageId: `<reset-${member.id}@example.org>` },
+    select: { id: true },
+  })
+  const before = smtp.received.length
+  const transport = smtpTransport(smtp.url)
+  expect(await deliverDueEmails({ transport })).toMatchObject({ sent: 1 })
+  transport.close()
+  expect((await simpleParser(smtp.received[before])).text).toContain('reset-password/SECRET')
+  const stored = await prisma.emailMessage.findUniqueOrThrow({ where: { id: message.id }, select: { html: true, text: true } })
+  expect(JSON.stringify(stored)).not.toContain('SECRET')
+  expect(await resendEmail(message.id)).toBe(false)
+})

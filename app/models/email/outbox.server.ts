@@ -178,7 +178,13 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
         }))
         const { subject, html, text } = message.renderLater ? await renderQueued(message) : message
         const delivery = await transport.send({ from: message.fromAddress, to: message.toAddress, subject, html, text, messageId: message.messageId, attachments })
-        await prisma.emailMessage.update({ where: { id: message.id }, data: { status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null } })
+        await prisma.emailMessage.update({
+          where: { id: message.id },
+          data: {
+            status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null,
+            ...(WITH_SECRET_LINK.has(message.template) ? { html: SCRUBBED, text: SCRUBBED } : {}),
+          },
+        })
         log?.info({ email: message.id, to: message.toAddress, ...(delivery.file ? { file: delivery.file } : {}) }, delivery.file ? 'email written to a file (no SMTP_URL)' : 'email sent')
         result.sent += 1
       } catch (error) {
@@ -199,10 +205,18 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
   }
 }
 
+/**
+ * Messages carrying a single-use password link: once sent, their body is removed from the outbox,
+ * so the database never holds a working link (only its hash, in PasswordResetToken). They cannot
+ * be resent: the member asks for a new link.
+ */
+const WITH_SECRET_LINK = new Set<string>(['password-reset', 'welcome'])
+const SCRUBBED = '(removed once sent: it held a single-use password link)'
+
 /** Queues a failed (or sent) message again, as new: staff's "resend" button. */
 export async function resendEmail(id: number) {
   const { count } = await prisma.emailMessage.updateMany({
-    where: { id, status: { not: 'QUEUED' } },
+    where: { id, status: { not: 'QUEUED' }, NOT: [{ status: 'SENT', template: { in: [...WITH_SECRET_LINK] } }] },
     data: { status: 'QUEUED', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, sentAt: null, smtpResponse: null },
   })
   return count === 1
