@@ -1,3 +1,4 @@
+import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/invoices.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -161,13 +162,12 @@ type OverdueInvoice = { id: number; number: string; date: Date; dueDate: Date; l
 export async function remindUnpaidInvoices({ date, now = new Date(), dryRun = false }: { date: Date; now?: Date; dryRun?: boolean }): Promise<UnpaidReminderResult> {
   const invoices = await prisma.$queryRaw<OverdueInvoice[]>`
     SELECT i.id, i.number, i.date, i."dueDate", i."lastReminderAt", i."memberId",
-           (i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0))::int AS "remainingCents"
+           (${REMAINING})::int AS "remainingCents"
     FROM "Invoice" i
-    LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id
-    LEFT JOIN (SELECT "invoiceId" AS id, sum("amountCents") AS paid FROM "PaymentAllocation" GROUP BY 1) a ON a.id = i.id
+    ${AMOUNTS_JOIN}
     WHERE i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."memberId" IS NOT NULL AND i.number IS NOT NULL
       AND i."dueDate" < ${addDays(date, -UNPAID_AFTER_DAYS)}::date
-      AND i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0) > 0
+      AND ${REMAINING} > 0
     ORDER BY i."dueDate", i.id`
   const members = new Map((await prisma.member.findMany({
     where: { id: { in: [...new Set(invoices.map((i) => i.memberId))] } },

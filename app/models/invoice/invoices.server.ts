@@ -213,10 +213,13 @@ export async function setInvoiceDisputed(id: number, disputed: boolean) {
 }
 
 /** Due and remaining amounts of every invoice, as SQL joined on `i`: credit notes lower the due amount. */
-const AMOUNTS_JOIN = Prisma.sql`
+export const AMOUNTS_JOIN = Prisma.sql`
   LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id
   LEFT JOIN (SELECT "invoiceId" AS id, sum("amountCents") AS paid FROM "PaymentAllocation" GROUP BY 1) a ON a.id = i.id`
-const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
+/** What is left to pay on invoice `i` (with AMOUNTS_JOIN): 0 for drafts and credit notes. */
+export const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
+/** Invoice `i` is late on `today`: validated, open, due before, and not fully paid. */
+const overdueOn = (today: Date) => Prisma.sql`(i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0)`
 
 export type InvoiceFilter = {
   status?: InvoiceStatus | 'DRAFT'
@@ -239,7 +242,7 @@ function filterSql({ status, month, memberId, overdue, kind, validated }: Invoic
   }
   if (memberId) conditions.push(Prisma.sql`i."memberId" = ${memberId}`)
   if (kind) conditions.push(Prisma.sql`i.kind = ${kind}::"InvoiceKind"`)
-  if (overdue) conditions.push(Prisma.sql`i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0`)
+  if (overdue) conditions.push(overdueOn(today))
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty
 }
 
@@ -266,7 +269,7 @@ async function queryInvoices(filter: InvoiceFilter, today: Date, page: Prisma.Sq
     SELECT i.id, i.number, i.kind::text AS kind, i.status::text AS status, i.validated, i.date, i."dueDate",
            (CASE WHEN i.validated THEN i."totalCents" ELSE COALESCE(l.total, 0) END)::int AS "totalCents",
            (${REMAINING})::int AS "remainingCents",
-           (i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0) AS overdue,
+           ${overdueOn(today)} AS overdue,
            i."memberId", m.username,
            COALESCE(NULLIF(m."organizationName", ''), NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
            (count(*) OVER ())::int AS count,
