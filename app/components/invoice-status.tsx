@@ -8,38 +8,34 @@ const STATUS_STYLE = {
   CREDIT_NOTE: 'bg-sky-100 text-sky-800',
 } as const
 
-export type InvoiceBadgeStatus = keyof typeof STATUS_STYLE
+type InvoiceBadgeStatus = keyof typeof STATUS_STYLE
 
 /** What an invoice row shows as its status: a draft or a credit note first, else its payment status. */
-export function invoiceBadgeStatus(invoice: { validated: boolean; kind: string; status: 'OPEN' | 'CLOSED' | 'TROUBLE' }): InvoiceBadgeStatus {
+function invoiceBadgeStatus(invoice: { validated: boolean; kind: string; status: 'OPEN' | 'CLOSED' | 'TROUBLE' }): InvoiceBadgeStatus {
   if (!invoice.validated) return 'DRAFT'
   if (invoice.kind === 'CREDIT_NOTE') return 'CREDIT_NOTE'
   return invoice.status
 }
 
-/** The translated label of each status, computed once for a whole list. */
-export function useInvoiceStatusLabels(): Record<InvoiceBadgeStatus, string> {
+type StatusOf = Parameters<typeof invoiceBadgeStatus>[0] & { overdue: boolean }
+
+/**
+ * An invoice's status as a coloured badge with its text (draft, credit note, to pay, paid,
+ * disputed), followed by the overdue marker when it is late: the same on every page.
+ */
+export function InvoiceStatus({ invoice }: { invoice: StatusOf }) {
   const { t } = useTranslation('billing')
-  return {
-    OPEN: t('status.OPEN'),
-    CLOSED: t('status.CLOSED'),
-    TROUBLE: t('status.TROUBLE'),
-    DRAFT: t('status.DRAFT'),
-    CREDIT_NOTE: t('status.CREDIT_NOTE'),
-  }
-}
-
-/** An invoice's status as a coloured badge with its text; `label` comes from useInvoiceStatusLabels. */
-export function InvoiceStatusBadge({ status, label }: { status: InvoiceBadgeStatus; label: string }) {
-  return <span className={`badge ${STATUS_STYLE[status]}`}>{label}</span>
-}
-
-/** The overdue marker: a word, not only a colour. */
-export function OverdueMarker({ label }: { label: string }) {
+  const status = invoiceBadgeStatus(invoice)
   return (
-    <span className="badge border border-red-300 bg-red-50 text-red-800">
-      <span aria-hidden="true">⚠ </span>
-      {label}
+    <span className="inline-flex flex-wrap gap-1">
+      <span className={`badge ${STATUS_STYLE[status]}`}>{t(`status.${status}`)}</span>
+      {invoice.overdue ? (
+        // The overdue marker: a word, not only a colour.
+        <span className="badge border border-red-300 bg-red-50 text-red-800">
+          <span aria-hidden="true">⚠ </span>
+          {t('invoice.overdue')}
+        </span>
+      ) : null}
     </span>
   )
 }

@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { formatEuros } from '#app/utils/money.ts'
-import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from './invoice-status.tsx'
+import { InvoiceStatus } from './invoice-status.tsx'
 import { formatDate } from './member-status.tsx'
 
 type Day = Date | string
@@ -33,7 +33,6 @@ export type MemberBilling = {
  */
 export function BillingSection({ memberId, billing }: { memberId: number; billing: MemberBilling }) {
   const { t, i18n } = useTranslation('payments')
-  const statusLabels = useInvoiceStatusLabels()
   const lang = i18n.language
   const { balanceCents, invoices, payments } = billing
   const balance = balanceCents < 0 ? t('member.owes', { amount: formatEuros(-balanceCents, lang) })
@@ -65,21 +64,17 @@ export function BillingSection({ memberId, billing }: { memberId: number; billin
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-gray-100">
-                  {invoices.map((i) => {
-                    const state = invoiceBadgeStatus({ ...i, validated: true })
-                    return (
-                      <tr key={i.id}>
-                        <td className="py-1 pr-3 font-mono"><Link to={`/admin/invoices/${i.id}`}>{i.number}</Link></td>
-                        <td className="py-1 pr-3 whitespace-nowrap">{formatDate(i.date, lang)}</td>
-                        <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(i.totalCents, lang)}</td>
-                        <td className="py-1 pr-3 whitespace-nowrap">
-                          <InvoiceStatusBadge status={state} label={statusLabels[state]} />
-                          {i.overdue ? <> <OverdueMarker label={t('invoice.overdue')} /></> : null}
-                        </td>
-                        <td className="py-1 text-right whitespace-nowrap">{i.kind === 'INVOICE' ? formatEuros(i.remainingCents, lang) : '—'}</td>
-                      </tr>
-                    )
-                  })}
+                  {invoices.map((i) => (
+                    <tr key={i.id}>
+                      <td className="py-1 pr-3 font-mono"><Link to={`/admin/invoices/${i.id}`}>{i.number}</Link></td>
+                      <td className="py-1 pr-3 whitespace-nowrap">{formatDate(i.date, lang)}</td>
+                      <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(i.totalCents, lang)}</td>
+                      <td className="py-1 pr-3 whitespace-nowrap">
+                        <InvoiceStatus invoice={{ ...i, validated: true }} />
+                      </td>
+                      <td className="py-1 text-right whitespace-nowrap">{i.kind === 'INVOICE' ? formatEuros(i.remainingCents, lang) : '—'}</td>
+                    </tr>
+                  ))}
                 </tbody>
               </table>
             </div>

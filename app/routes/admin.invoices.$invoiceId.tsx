@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
-import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from '#app/components/invoice-status.tsx'
+import { InvoiceStatus } from '#app/components/invoice-status.tsx'
 import { InvoiceHeader, InvoiceTotals, InvoiceView, toIspHeader } from '#app/components/invoice-view.tsx'
 import {
   CreditNoteSchema, DueDateSchema, InvoiceIdParams, LineSchema, quantityToInput, toLineInput, vatToInput,
@@ -181,8 +181,6 @@ export default function InvoiceDetail() {
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('billing')
-  const labels = useInvoiceStatusLabels()
-  const status = invoiceBadgeStatus(invoice)
   const done = searchParams.get('done')
   const stray = actionData && !shownForms(invoice).includes(actionData.formId) ? strayErrors(invoice, actionData) : []
   return (
@@ -190,8 +188,7 @@ export default function InvoiceDetail() {
       <p className="text-sm"><Link to="/admin/invoices">← {t('list.title')}</Link></p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t(invoice.kind === 'CREDIT_NOTE' ? 'view.creditNoteTitle' : 'view.invoiceTitle', { number: invoice.label })}</h1>
-        <InvoiceStatusBadge status={status} label={labels[status]} />
-        {invoice.overdue ? <OverdueMarker label={t('invoice.overdue')} /> : null}
+        <InvoiceStatus invoice={invoice} />
         {invoice.validated ? <a href={`/admin/invoices/${invoice.id}.pdf`} download className="btn-secondary">{t('view.downloadPdf')}</a> : null}
       </div>
       {INTENTS.some((intent) => intent === done) ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t(`done.${done}`)}</p> : null}

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from '#app/components/invoice-status.tsx'
+import { InvoiceStatus } from '#app/components/invoice-status.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
 import { INVOICE_LIST_STATUSES, InvoiceListQuerySchema } from '#app/models/invoice/invoice.schema.ts'
 import { draftLabel, INVOICES_PER_PAGE, listInvoices } from '#app/models/invoice/invoices.server.ts'
@@ -36,7 +36,6 @@ export default function InvoicesList() {
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
-  const labels = useInvoiceStatusLabels()
   const withPage = (page: number) => {
     const next = new URLSearchParams(searchParams)
     next.set('page', String(page))
@@ -61,7 +60,7 @@ export default function InvoicesList() {
           <label htmlFor="status">{t('invoice.status')}</label>
           <select id="status" name="status" defaultValue={query.status ?? ''} className="input">
             <option value="">{t('list.allStatuses')}</option>
-            {INVOICE_LIST_STATUSES.map((s) => <option key={s} value={s}>{labels[s]}</option>)}
+            {INVOICE_LIST_STATUSES.map((s) => <option key={s} value={s}>{t(`status.${s}`)}</option>)}
           </select>
         </div>
         <div>
@@ -108,10 +107,7 @@ export default function InvoicesList() {
                 <td className="px-3 py-2 whitespace-nowrap">{i.kind === 'INVOICE' ? formatDate(i.dueDate, lang) : ''}</td>
                 <td className="px-3 py-2 text-right whitespace-nowrap">{formatEuros(i.totalCents, lang)}</td>
                 <td className="px-3 py-2">
-                  <span className="flex flex-wrap gap-1">
-                    <InvoiceStatusBadge status={invoiceBadgeStatus(i)} label={labels[invoiceBadgeStatus(i)]} />
-                    {i.overdue ? <OverdueMarker label={t('invoice.overdue')} /> : null}
-                  </span>
+                  <InvoiceStatus invoice={i} />
                 </td>
                 <td className="px-3 py-2 text-right whitespace-nowrap">{i.validated && i.kind === 'INVOICE' ? formatEuros(i.remainingCents, lang) : '—'}</td>
               </tr>

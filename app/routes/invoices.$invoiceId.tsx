@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from '#app/components/invoice-status.tsx'
+import { InvoiceStatus } from '#app/components/invoice-status.tsx'
 import { InvoiceView, toIspHeader } from '#app/components/invoice-view.tsx'
 import { InvoiceIdParams } from '#app/models/invoice/invoice.schema.ts'
 import { getInvoice } from '#app/models/invoice/invoices.server.ts'
@@ -25,15 +25,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export default function MyInvoice() {
   const { invoice, isp } = useLoaderData<typeof loader>()
   const { t } = useTranslation('billing')
-  const labels = useInvoiceStatusLabels()
-  const status = invoiceBadgeStatus(invoice)
   return (
     <div className="mx-auto max-w-4xl space-y-4">
       <p className="text-sm"><Link to="/invoices">← {t('mine.title')}</Link></p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t(invoice.kind === 'CREDIT_NOTE' ? 'view.creditNoteTitle' : 'view.invoiceTitle', { number: invoice.label })}</h1>
-        <InvoiceStatusBadge status={status} label={labels[status]} />
-        {invoice.overdue ? <OverdueMarker label={t('invoice.overdue')} /> : null}
+        <InvoiceStatus invoice={invoice} />
         <a href={`/invoices/${invoice.id}.pdf`} download className="btn-secondary">{t('view.downloadPdf')}</a>
       </div>
       <InvoiceView invoice={invoice} isp={isp} basePath="/invoices" />

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { InvoiceStatusBadge, invoiceBadgeStatus, OverdueMarker, useInvoiceStatusLabels } from '#app/components/invoice-status.tsx'
+import { InvoiceStatus } from '#app/components/invoice-status.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
 import { listMemberInvoices } from '#app/models/invoice/invoices.server.ts'
 import { getMemberBalance } from '#app/models/payment/payments.server.ts'
@@ -28,7 +28,6 @@ export default function MyInvoices() {
   const { balanceCents, invoices } = useLoaderData<typeof loader>()
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
-  const labels = useInvoiceStatusLabels()
   const balance = balanceCents < 0 ? t('mine.owes', { amount: formatEuros(-balanceCents, lang) })
     : balanceCents > 0 ? t('mine.credit', { amount: formatEuros(balanceCents, lang) }) : t('mine.upToDate')
   return (
@@ -60,10 +59,7 @@ export default function MyInvoices() {
                     <td className="px-3 py-2 whitespace-nowrap">{formatDate(i.date, lang)}</td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">{formatEuros(i.totalCents, lang)}</td>
                     <td className="px-3 py-2">
-                      <span className="flex flex-wrap gap-1">
-                        <InvoiceStatusBadge status={invoiceBadgeStatus(i)} label={labels[invoiceBadgeStatus(i)]} />
-                        {i.overdue ? <OverdueMarker label={t('invoice.overdue')} /> : null}
-                      </span>
+                      <InvoiceStatus invoice={i} />
                     </td>
                     <td className="px-3 py-2 text-right whitespace-nowrap">{i.kind === 'INVOICE' ? formatEuros(i.remainingCents, lang) : '—'}</td>
                     <td className="px-3 py-2">
