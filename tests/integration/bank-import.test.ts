@@ -7,7 +7,7 @@ import { CommandError, UsageError } from '#cli/errors.ts'
 import { formatAmount, importPayments } from '#cli/import-payments.ts'
 import { commitBankImport, previewBankImport } from '#app/models/payment/bank-import.server.ts'
 import { BankFileError } from '#app/models/payment/bank-import.ts'
-import { validateInvoice } from '#app/models/invoice/validate.server.ts'
+import { validateDraft } from '#app/models/invoice/invoices.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
@@ -24,7 +24,7 @@ async function subscribe(memberId: number, offerReference: string) {
 /** A validated invoice (or credit note) of one line; returns its id and number. */
 async function invoice(memberId: number, unitCents: number, { kind = 'INVOICE' as 'INVOICE' | 'CREDIT_NOTE', date = '2031-05-01' } = {}) {
   const { id } = await prisma.invoice.create({ data: { memberId, kind, lines: { create: [{ label: 'VPN', unitCents, quantityHundredths: 100 }] } }, select: { id: true } })
-  const number = await validateInvoice({ id, today: d(date), paymentDelayDays: 30 })
+  const number = await validateDraft({ id, today: d(date), paymentDelayDays: 30 })
   return { id, number }
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { chargeSubscriptions } from '#app/models/invoice/charge.server.ts'
 import { createCreditNote } from '#app/models/invoice/invoices.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
-import { validateInvoice } from '#app/models/invoice/validate.server.ts'
+import { validateDraft } from '#app/models/invoice/invoices.server.ts'
 import { deleteAllocation, deletePayment, getMemberBalance, recordPayment } from '#app/models/payment/payments.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -12,7 +12,7 @@ const d = (iso: string) => parseIsoDate(iso)!
 
 async function invoice(memberId: number, unitCents: number, today: string) {
   const { id } = await prisma.invoice.create({ data: { memberId, lines: { create: [{ label: 'VPN', unitCents }] } }, select: { id: true } })
-  await validateInvoice({ id, today: d(today), paymentDelayDays: 30 })
+  await validateDraft({ id, today: d(today), paymentDelayDays: 30 })
   return id
 }
 

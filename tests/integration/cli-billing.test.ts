@@ -72,8 +72,8 @@ test('charge_subscriptions --dry-run records nothing; bad arguments are refused 
 test('import_payments: a dry run by default, --commit records once, a bad option is a usage error', { timeout: 60_000 }, async () => {
   const member = await prisma.member.create({ data: { username: 'virement', email: 'virement@example.org', firstName: 'Anaïs', lastName: 'Virement' }, select: { id: true } })
   const { id } = await prisma.invoice.create({ data: { memberId: member.id, lines: { create: [{ label: 'VPN', unitCents: 800 }] } }, select: { id: true } })
-  const { validateInvoice } = await import('#app/models/invoice/validate.server.ts')
-  const number = await validateInvoice({ id, today: d('2039-02-01'), paymentDelayDays: 30 })
+  const { validateDraft } = await import('#app/models/invoice/invoices.server.ts')
+  const number = await validateDraft({ id, today: d('2039-02-01'), paymentDelayDays: 30 })
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bank-')), 'releve.csv')
   fs.writeFileSync(file, `Date;Montant;Libellé\n03/02/2039;8,00;VIR SEPA ANAIS VIREMENT FACTURE ${number}\n04/02/2039;-45,00;PRLV EDF\n`)
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { validateInvoice } from '#app/models/invoice/validate.server.ts'
+import { validateDraft } from '#app/models/invoice/invoices.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
@@ -17,12 +17,12 @@ describe('validation and numbering', () => {
   test('concurrent validations get gapless, distinct numbers; each month restarts; credit notes have their own series', async () => {
     const member = await insertMember()
     const drafts = await Promise.all(Array.from({ length: 12 }, () => draft({ memberId: member.id })))
-    const numbers = await Promise.all(drafts.map(({ id }) => validateInvoice({ id, today: d('2031-03-15'), paymentDelayDays: 30 })))
+    const numbers = await Promise.all(drafts.map(({ id }) => validateDraft({ id, today: d('2031-03-15'), paymentDelayDays: 30 })))
     expect([...numbers].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `2031-03-${String(i + 1).padStart(6, '0')}`))
     const april = await draft({ memberId: member.id })
-    expect(await validateInvoice({ id: april.id, today: d('2031-04-01'), paymentDelayDays: 30 })).toBe('2031-04-000001')
+    expect(await validateDraft({ id: april.id, today: d('2031-04-01'), paymentDelayDays: 30 })).toBe('2031-04-000001')
     const credit = await draft({ memberId: member.id, unitCents: -800, kind: 'CREDIT_NOTE' })
-    expect(await validateInvoice({ id: credit.id, today: d('2031-04-02'), paymentDelayDays: 30 })).toBe('AV-2031-04-000001')
+    expect(await validateDraft({ id: credit.id, today: d('2031-04-02'), paymentDelayDays: 30 })).toBe('AV-2031-04-000001')
     const row = await prisma.invoice.findUniqueOrThrow({ where: { id: april.id }, select: { date: true, dueDate: true, totalCents: true, validated: true } })
     expect(row).toEqual({ date: d('2031-04-01'), dueDate: d('2031-05-01'), totalCents: 800, validated: true })
   })
@@ -30,10 +30,10 @@ describe('validation and numbering', () => {
   test('a refused validation takes no number; a zero total is refused with Coin\'s message', async () => {
     const member = await insertMember()
     const zero = await draft({ memberId: member.id, unitCents: 0 })
-    await expect(validateInvoice({ id: zero.id, today: d('2032-01-10'), paymentDelayDays: 30 })).rejects.toMatchObject({ code: 'INVOICE_ZERO_TOTAL', message: 'invoiceZeroTotal' })
+    await expect(validateDraft({ id: zero.id, today: d('2032-01-10'), paymentDelayDays: 30 })).rejects.toMatchObject({ code: 'INVOICE_ZERO_TOTAL', message: 'invoiceZeroTotal' })
     const ok = await draft({ memberId: member.id })
-    expect(await validateInvoice({ id: ok.id, today: d('2032-01-10'), paymentDelayDays: 30 })).toBe('2032-01-000001')
-    await expect(validateInvoice({ id: ok.id, today: d('2032-01-10'), paymentDelayDays: 30 })).rejects.toMatchObject({ code: 'INVOICE_ALREADY_VALIDATED' })
+    expect(await validateDraft({ id: ok.id, today: d('2032-01-10'), paymentDelayDays: 30 })).toBe('2032-01-000001')
+    await expect(validateDraft({ id: ok.id, today: d('2032-01-10'), paymentDelayDays: 30 })).rejects.toMatchObject({ code: 'INVOICE_ALREADY_VALIDATED' })
   })
 })
 
@@ -41,7 +41,7 @@ describe('what the database itself refuses', () => {
   test('a validated invoice and its lines cannot be changed, even with raw SQL', async () => {
     const member = await insertMember()
     const { id } = await draft({ memberId: member.id })
-    const number = await validateInvoice({ id, today: d('2033-06-01'), paymentDelayDays: 30 })
+    const number = await validateDraft({ id, today: d('2033-06-01'), paymentDelayDays: 30 })
     for (const sql of [
       `UPDATE "Invoice" SET "totalCents" = 1 WHERE id = ${id}`,
       `UPDATE "Invoice" SET number = '2033-06-999999' WHERE id = ${id}`,

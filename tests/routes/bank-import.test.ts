@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { faker } from '@faker-js/faker'
 import { beforeAll, describe, expect, test } from 'vitest'
-import { validateInvoice } from '#app/models/invoice/validate.server.ts'
+import { validateDraft } from '#app/models/invoice/invoices.server.ts'
 import { action, loader } from '#app/routes/admin.payments.import.tsx'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -30,7 +30,7 @@ async function scene() {
   const offer = await prisma.offer.create({ data: { name: 'VPN', reference: `R${unique()}`, periodFeeCents: 2000 }, select: { id: true, reference: true } })
   const sub = await prisma.subscription.create({ data: { memberId: member.id, offerId: offer.id, subscriptionDate: parseIsoDate('2030-01-01')! }, select: { id: true } })
   const { id: invoiceId } = await prisma.invoice.create({ data: { memberId: member.id, lines: { create: [{ label: 'VPN', unitCents: 2000, quantityHundredths: 100 }] } }, select: { id: true } })
-  const number = await validateInvoice({ id: invoiceId, today: parseIsoDate('2031-07-01')!, paymentDelayDays: 30 })
+  const number = await validateDraft({ id: invoiceId, today: parseIsoDate('2031-07-01')!, paymentDelayDays: 30 })
   const tag = unique()
   const csv = [
     'Date opération;Libellé;Débit;Crédit',

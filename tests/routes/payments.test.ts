@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import { getInvoice } from '#app/models/invoice/invoices.server.ts'
-import { validateInvoice } from '#app/models/invoice/validate.server.ts'
+import { validateDraft } from '#app/models/invoice/invoices.server.ts'
 import { loader as memberLoader } from '#app/routes/admin.members.$memberId._index.tsx'
 import { action as detailAction, loader as detailLoader } from '#app/routes/admin.payments.$paymentId.tsx'
 import { loader as listLoader } from '#app/routes/admin.payments._index.tsx'
@@ -20,7 +20,7 @@ const d = (iso: string) => parseIsoDate(iso)!
 /** A validated invoice of `cents` (one line, no VAT) dated `date`. */
 async function insertInvoice(memberId: number, cents: number, date: string) {
   const { id } = await prisma.invoice.create({ data: { memberId, lines: { create: [{ label: 'VPN', unitCents: cents, quantityHundredths: 100 }] } }, select: { id: true } })
-  const number = await validateInvoice({ id, today: d(date), paymentDelayDays: 30 })
+  const number = await validateDraft({ id, today: d(date), paymentDelayDays: 30 })
   return { id, number }
 }
 

@@ -1,7 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { lockMember, reconcileMember } from '#app/models/payment/payments.server.ts'
+import { lockMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
-import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { formatInvoiceNumber, invoiceTotalCents } from './rules.ts'
 
@@ -57,13 +56,4 @@ export async function validateInvoiceIn(tx: Tx, { id, today, paymentDelayDays }:
     },
   })
   return { number, memberId: draft.memberId, kind: draft.kind }
-}
-
-/** Validates a draft in its own transaction; see `validateInvoiceIn`. Returns the number. */
-export async function validateInvoice(input: { id: number; today: Date; paymentDelayDays: number }) {
-  return prisma.$transaction(async (tx) => {
-    const { number, memberId } = await validateInvoiceIn(tx, input)
-    if (memberId !== null) await reconcileMember(tx, memberId)
-    return number
-  })
 }
