@@ -1,6 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { queueEmailsForLater, recipientSelect } from '#app/models/email/outbox.server.ts'
-import { getIspIdentity } from '#app/models/isp/settings.server.ts'
+import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { reconcileMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -110,7 +110,7 @@ async function planBatch(db: Tx, batch: [number, Candidate[]][], start: Date, da
 }
 
 /** Writes a batch's invoices as drafts with their lines, then numbers and validates them. */
-async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[], invoiceDate: Date, dueDate: Date) {
+async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[], invoiceDate: Date, dueDate: Date, isp: IspIdentity) {
   const memberIds = invoices.map((i) => i.memberId)
   // The members' accounts are locked like any payment or validation would (same order: by id).
   await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
@@ -134,7 +134,6 @@ async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLi
   // Each member is sent the invoice, rendered when the worker sends it (rendering here would
   // double the run); queued in this transaction, so it exists exactly when the invoice does.
   const recipients = new Map((await tx.member.findMany({ where: { id: { in: memberIds } }, select: recipientSelect })).map((m) => [m.id, m]))
-  const isp = await getIspIdentity(tx)
   await queueEmailsForLater(invoices.map((invoice, i) => newInvoiceEmail(
     { id: idOf.get(invoice.memberId)!, number: numbers[i], date: invoiceDate, dueDate, totalCents: invoice.totalCents }, recipients.get(invoice.memberId)!, isp,
   )), tx)
@@ -180,7 +179,7 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHARGE_LOCK})`
           const invoices = await planBatch(tx, batch, start, date, isp.defaultVatBasisPoints, summary)
           if (invoices.length === 0) return null
-          return { invoices, ...(await writeBatch(tx, invoices, invoiceDate, dueDate)) }
+          return { invoices, ...(await writeBatch(tx, invoices, invoiceDate, dueDate, isp)) }
         },
         { timeout: 120_000 },
       )
