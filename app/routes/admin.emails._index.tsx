@@ -45,6 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`/admin/emails?${back.toString()}`)
 }
 
+/** `"Élodie Faure" <e@x.fr>` as people write it: `Élodie Faure <e@x.fr>`. */
+const readableMailbox = (mailbox: string) => mailbox.replace(/^"(.*)" <(.*)>$/, '$1 <$2>')
+
 export default function Emails() {
   const { query, emails, total, counts, pageCount } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
@@ -105,7 +108,7 @@ export default function Emails() {
             {emails.map((e) => (
               <tr key={e.id} className="align-top">
                 <td className="px-3 py-2 whitespace-nowrap">{formatDateTime(e.createdAt, lang)}</td>
-                <td className="px-3 py-2">{e.memberId ? <Link to={`/admin/members/${e.memberId}`}>{e.toAddress}</Link> : e.toAddress}</td>
+                <td className="px-3 py-2">{e.memberId ? <Link to={`/admin/members/${e.memberId}`}>{readableMailbox(e.toAddress)}</Link> : readableMailbox(e.toAddress)}</td>
                 <td className="px-3 py-2">{t(`templates.${e.template}`, { defaultValue: e.template })}</td>
                 <td className="px-3 py-2">{e.subject}</td>
                 <td className="px-3 py-2"><span className={`badge ${STATUS_STYLE[e.status]}`}>{t(`outbox.statuses.${e.status}`)}</span></td>
@@ -120,7 +123,7 @@ export default function Emails() {
                     <Form method="POST" action={`/admin/emails?${listParams.toString()}`}>
                       <input type="hidden" name="intent" value="resend" />
                       <input type="hidden" name="id" value={e.id} />
-                      <SubmitButton className="btn-secondary" aria-label={t('outbox.resendLabel', { subject: e.subject, to: e.toAddress })}>{t('outbox.resend')}</SubmitButton>
+                      <SubmitButton className="btn-secondary" aria-label={t('outbox.resendLabel', { subject: e.subject, to: readableMailbox(e.toAddress) })}>{t('outbox.resend')}</SubmitButton>
                     </Form>
                   ) : null}
                 </td>
