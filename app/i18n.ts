@@ -1,5 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
+import enAudit from './locales/en/audit.json' with { type: 'json' }
 import enBankImport from './locales/en/bank-import.json' with { type: 'json' }
 import enBilling from './locales/en/billing.json' with { type: 'json' }
 import enCommon from './locales/en/common.json' with { type: 'json' }
@@ -9,6 +10,7 @@ import enFees from './locales/en/fees.json' with { type: 'json' }
 import enIsp from './locales/en/isp.json' with { type: 'json' }
 import enPayments from './locales/en/payments.json' with { type: 'json' }
 import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' }
+import frAudit from './locales/fr/audit.json' with { type: 'json' }
 import frBankImport from './locales/fr/bank-import.json' with { type: 'json' }
 import frBilling from './locales/fr/billing.json' with { type: 'json' }
 import frCommon from './locales/fr/common.json' with { type: 'json' }
@@ -23,10 +25,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity), emails (password reset, welcome email, the outbox). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp, emails: frEmails },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp, emails: enEmails },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp, emails: frEmails, audit: frAudit },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp, emails: enEmails, audit: enAudit },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -34,7 +36,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp', 'emails'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp', 'emails', 'audit'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -33,19 +33,24 @@ export function FeesSection({ memberId, status, endDate, fees }: { memberId: num
                 <th scope="col" className="py-1 pr-3 text-right font-semibold">{t('fee.amountShort')}</th>
                 <th scope="col" className="py-1 pr-3 font-semibold">{t('fee.paymentMethod')}</th>
                 <th scope="col" className="py-1 pr-3 font-semibold">{t('fee.reference')}</th>
-                <th scope="col" className="py-1 font-semibold">{t('fee.comment')}</th>
+                <th scope="col" className="py-1 pr-3 font-semibold">{t('fee.comment')}</th>
+                <th scope="col" className="py-1"><span className="sr-only">{t('list.actions')}</span></th>
               </tr>
             </thead>
             <tbody className="divide-y divide-gray-100">
-              {fees.map((f) => (
-                <tr key={f.id}>
-                  <td className="py-1 pr-3 whitespace-nowrap">{t('fee.fromTo', { start: formatDate(f.startDate, lang), end: formatDate(f.endDate, lang) })}</td>
-                  <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(f.amountCents, lang)}</td>
-                  <td className="py-1 pr-3">{f.paymentMethod ? t(`paymentMethods.${f.paymentMethod}`) : '—'}</td>
-                  <td className="py-1 pr-3">{f.reference}</td>
-                  <td className="py-1 whitespace-pre-line text-gray-700">{f.comment}</td>
-                </tr>
-              ))}
+              {fees.map((f) => {
+                const period = t('fee.fromTo', { start: formatDate(f.startDate, lang), end: formatDate(f.endDate, lang) })
+                return (
+                  <tr key={f.id}>
+                    <td className="py-1 pr-3 whitespace-nowrap">{period}</td>
+                    <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(f.amountCents, lang)}</td>
+                    <td className="py-1 pr-3">{f.paymentMethod ? t(`paymentMethods.${f.paymentMethod}`) : '—'}</td>
+                    <td className="py-1 pr-3">{f.reference}</td>
+                    <td className="py-1 pr-3 whitespace-pre-line text-gray-700">{f.comment}</td>
+                    <td className="py-1 text-right whitespace-nowrap"><Link to={`/admin/fees/${f.id}`} aria-label={t('edit.linkFor', { period })}>{t('edit.link')}</Link></td>
+                  </tr>
+                )
+              })}
             </tbody>
           </table>
         </div>

@@ -58,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: FeeFormSchema })
   const typed = String(formData.get('member') ?? '')
@@ -69,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { member: _typed, ...fee } = submission.value
   try {
-    await recordFee({ ...fee, memberId: member.id })
+    await recordFee({ ...fee, memberId: member.id, actorId: staff.id })
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: error.status })

@@ -4,12 +4,14 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { FeesSection, SubscriptionsSection } from '#app/components/member-admin-sections.tsx'
 import { BillingSection } from '#app/components/member-billing-section.tsx'
 import { MemberDetailsList } from '#app/components/member-fields.tsx'
 import { formatDate, formatDateTime, StatusBadge } from '#app/components/member-status.tsx'
+import { listAuditEntries } from '#app/models/audit/list.server.ts'
 import { getMemberFeeStatus, listMemberFees } from '#app/models/fee/fees.server.ts'
 import { listMemberInvoices } from '#app/models/invoice/invoices.server.ts'
 import { getMemberDetail, setMembersStatus } from '#app/models/member/manage.server.ts'
@@ -28,6 +30,9 @@ import { pageTitle } from '#app/utils/meta.ts'
 /** How many invoices and payments the billing section shows, newest first. */
 const BILLING_ROWS = 10
 
+/** How many of the member's latest audit entries the page shows. */
+const HISTORY_ROWS = 20
+
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('status'), status: z.enum(MEMBER_STATUSES) }),
   z.object({ intent: z.literal('revokeSessions') }),
@@ -40,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
   const date = today()
-  const [sessions, fees, fee, subscriptions, balanceCents, invoices, payments] = await Promise.all([
+  const [sessions, fees, fee, subscriptions, balanceCents, invoices, payments, history] = await Promise.all([
     listSessions({ memberId: member.id }),
     listMemberFees({ memberId: member.id }),
     getMemberFeeStatus({ memberId: member.id, date }),
@@ -48,6 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getMemberBalance(member.id),
     listMemberInvoices(member.id, date),
     listMemberPayments(member.id),
+    listAuditEntries({ memberId: member.id, pageSize: HISTORY_ROWS }),
   ])
   return {
     member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) },
@@ -70,17 +76,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ...p, unallocatedCents: p.amountCents - allocations.reduce((sum, a) => sum + a.amountCents, 0),
       })),
     },
+    history: { entries: history.entries, total: history.total },
   }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const { memberId } = MemberIdParams.parse(params)
   if (!memberId) notFound()
   const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   if (submission.value.intent === 'status') {
-    if ((await setMembersStatus({ ids: [memberId], status: submission.value.status })) === 0) notFound()
+    if ((await setMembersStatus({ ids: [memberId], status: submission.value.status, actorId: staff.id })) === 0) notFound()
     return redirect(`/admin/members/${memberId}?saved=status`)
   }
   if (submission.value.intent === 'welcome') {
@@ -94,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberDetail() {
-  const { member, fees, fee, subscriptions, billing } = useLoaderData<typeof loader>()
+  const { member, fees, fee, subscriptions, billing, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const formErrors = actionData?.result.error?.[''] ?? []
   const [searchParams] = useSearchParams()
@@ -104,6 +111,8 @@ export default function MemberDetail() {
   const notice = searchParams.get('created') ? t('members.created')
     : searchParams.get('saved') ? t('members.saved')
     : searchParams.get('feeRecorded') ? t('fees:recorded')
+    : searchParams.get('feeUpdated') ? t('fees:updated')
+    : searchParams.get('feeDeleted') ? t('fees:deleted')
     : searchParams.get('paymentRecorded') ? t('payments:recorded')
     : searchParams.get('paymentDeleted') ? t('payments:detail.deleted')
     : searchParams.get('welcomeQueued') ? t('emails:welcome.queued', { email: member.email })
@@ -185,6 +194,13 @@ export default function MemberDetail() {
             </Form>
           </div>
         </section>
+        <div className="lg:col-span-2">
+          <AuditHistory
+            entries={history.entries}
+            title={t('audit:history.memberTitle')}
+            more={history.total > 0 ? { to: `/admin/audit?member=${member.id}`, label: t('audit:history.seeAll') } : undefined}
+          />
+        </div>
       </div>
     </div>
   )

@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const { memberId } = MemberIdParams.parse(params)
   if (!memberId || !(await getMemberDetail(memberId))) notFound()
   const submission = parseWithZod(await request.formData(), { schema: AdminMemberSchema })
@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const taken = await findTakenFields({ email: submission.value.email, username: submission.value.username, exceptId: memberId })
   if (Object.keys(taken).length) return data({ result: submission.reply({ fieldErrors: taken, hideFields: ['password'] }) }, { status: 400 })
   try {
-    await updateMember(memberId, submission.value)
+    await updateMember(memberId, submission.value, { actorId: staff.id })
   } catch (error) {
     const fieldErrors = uniqueViolationFields(error)
     if (!fieldErrors) throw error

@@ -63,14 +63,14 @@ const callTicked = ({ ids, override, dryRun }: { ids: number[]; override: boolea
   callForMembershipFees({ date: today(), now: new Date(), offsets: getEnv().FEE_REMINDER_OFFSETS, memberIds: ids, override, dryRun })
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const submission = parseWithZod(await request.formData(), { schema: BulkSchema })
   if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null, called: null }, { status: 400 })
   const value = submission.value
   const back = new URL(request.url).searchParams
   for (const key of NOTICE_PARAMS) back.delete(key)
   if (value.intent === 'setStatus') {
-    back.set('updated', String(await setMembersStatus(value)))
+    back.set('updated', String(await setMembersStatus({ ids: value.ids, status: value.status, actorId: staff.id })))
   } else if (value.intent === 'fees') {
     if (!value.confirmed) {
       const { recipients, skipped } = await callTicked({ ids: value.ids, override: false, dryRun: true })

@@ -27,6 +27,7 @@ export default function AdminLayout() {
         <NavLink to="/admin/payments" className={navClass}>{t('admin.payments')}</NavLink>
         <NavLink to="/admin/emails" className={navClass}>{t('admin.emails')}</NavLink>
         <NavLink to="/admin/jobs" className={navClass}>{t('admin.jobs')}</NavLink>
+        <NavLink to="/admin/audit" className={navClass}>{t('admin.audit')}</NavLink>
         <NavLink to="/admin/settings" className={navClass}>{t('admin.settings')}</NavLink>
       </nav>
       <div className="min-w-0">

@@ -27,3 +27,10 @@ export function refineFeeDates<S extends z.ZodType<{ startDate?: unknown; endDat
 /** A membership fee typed by staff; an empty end date means one year minus a day. */
 export const FeeSchema = refineFeeDates(FeeFieldsSchema)
 export type FeeInput = z.infer<typeof FeeSchema>
+
+/** A correction of a recorded fee: every field but the member. */
+export const FeeEditSchema = refineFeeDates(FeeFieldsSchema.omit({ memberId: true }))
+export type FeeEditInput = z.infer<typeof FeeEditSchema>
+
+/** A fee id from the URL; anything that is not a positive integer becomes null (a 404). */
+export const FeeIdParams = z.object({ feeId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })

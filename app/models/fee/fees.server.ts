@@ -1,17 +1,78 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { addDays } from '#app/utils/dates.ts'
+import { changedFields, recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
+import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
-import type { FeeInput } from './fee.schema.ts'
+import type { FeeEditInput, FeeInput } from './fee.schema.ts'
 import { defaultFeeEnd, EXPIRING_SOON_DAYS, feeStatus } from './rules.ts'
 
-/** Records a membership fee; the end date defaults to one year after the start, minus a day. */
-export async function recordFee({ amount, endDate, ...input }: FeeInput) {
-  const member = await prisma.member.findUnique({ where: { id: input.memberId }, select: { id: true } })
-  if (!member) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
-  return prisma.membershipFee.create({
-    data: { ...input, amountCents: amount, endDate: endDate ?? defaultFeeEnd(input.startDate), paymentMethod: input.paymentMethod ?? null },
-    select: { id: true },
+const feeSelect = { id: true, memberId: true, amountCents: true, startDate: true, endDate: true, paymentMethod: true, reference: true, comment: true } as const
+
+type FeeRow = Prisma.MembershipFeeGetPayload<{ select: typeof feeSelect }>
+
+/** A fee as the audit log keeps it: its fields, dates as YYYY-MM-DD. */
+function auditValues({ amountCents, startDate, endDate, paymentMethod, reference, comment }: Omit<FeeRow, 'id' | 'memberId'>) {
+  return { amountCents, startDate: toIsoDate(startDate), endDate: toIsoDate(endDate), paymentMethod, reference, comment }
+}
+
+const feeNotFound = () => new DomainError({ code: 'FEE_NOT_FOUND', message: 'notFound', status: 404 })
+
+/**
+ * Records a membership fee and its 'fee.create' audit entry; the end date defaults to one year
+ * after the start, minus a day.
+ */
+export async function recordFee({ amount, endDate, actorId, ...input }: FeeInput & Required<Actor>) {
+  return prisma.$transaction(async (tx) => {
+    const member = await tx.member.findUnique({ where: { id: input.memberId }, select: { id: true } })
+    if (!member) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
+    const fee = await tx.membershipFee.create({
+      data: { ...input, amountCents: amount, endDate: endDate ?? defaultFeeEnd(input.startDate), paymentMethod: input.paymentMethod ?? null },
+      select: feeSelect,
+    })
+    await recordAudit(tx, { actorId, action: 'fee.create', entity: 'fee', entityId: fee.id, memberId: fee.memberId, after: auditValues(fee) })
+    return { id: fee.id }
+  })
+}
+
+/** One fee with its member, for the staff edit page, or null. */
+export function getFee({ id }: { id: number }) {
+  return prisma.membershipFee.findUnique({
+    where: { id },
+    select: { ...feeSelect, member: { select: { id: true, username: true, type: true, organizationName: true, nickname: true, firstName: true, lastName: true } } },
+  })
+}
+
+/** The fee's row, locked until the end of the transaction, or a 404 DomainError. */
+async function lockFee(tx: Prisma.TransactionClient, id: number) {
+  const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "MembershipFee" WHERE id = ${id} FOR UPDATE`
+  if (locked.length === 0) throw feeNotFound()
+  return tx.membershipFee.findUniqueOrThrow({ where: { id }, select: feeSelect })
+}
+
+/**
+ * Corrects a fee (amount, dates, payment method, reference, comment) and records what changed
+ * as 'fee.update'; an empty end date is one year after the start, minus a day. Returns whether
+ * anything changed (nothing is recorded otherwise).
+ */
+export async function updateFee({ id, actorId, amount, endDate, paymentMethod, ...input }: FeeEditInput & Required<Actor> & { id: number }) {
+  return prisma.$transaction(async (tx) => {
+    const fee = await lockFee(tx, id)
+    const next = { ...input, amountCents: amount, endDate: endDate ?? defaultFeeEnd(input.startDate), paymentMethod: paymentMethod ?? null }
+    const { before, after, changed } = changedFields(auditValues(fee), auditValues(next))
+    if (!changed) return { changed }
+    await tx.membershipFee.update({ where: { id }, data: next, select: { id: true } })
+    await recordAudit(tx, { actorId, action: 'fee.update', entity: 'fee', entityId: id, memberId: fee.memberId, before, after })
+    return { changed }
+  })
+}
+
+/** Deletes a fee recorded by mistake, keeping what it was in the 'fee.delete' audit entry. */
+export async function deleteFee({ id, actorId }: Required<Actor> & { id: number }) {
+  return prisma.$transaction(async (tx) => {
+    const fee = await lockFee(tx, id)
+    await tx.membershipFee.delete({ where: { id }, select: { id: true } })
+    await recordAudit(tx, { actorId, action: 'fee.delete', entity: 'fee', entityId: id, memberId: fee.memberId, before: auditValues(fee) })
+    return { memberId: fee.memberId }
   })
 }
 

@@ -1,5 +1,6 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import type { MemberStatus, Role } from '#app/generated/prisma/client.ts'
+import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { AdminMemberSchema } from './member.schema.ts'
@@ -72,10 +73,27 @@ export async function createMember(input: AdminMemberInput) {
   })
 }
 
-/** Updates a member from the staff form; a non-empty password replaces the old one. */
-export async function updateMember(id: number, input: AdminMemberInput) {
+/** Locks members' rows for the rest of the transaction and returns their current status. */
+function lockStatuses(tx: Prisma.TransactionClient, ids: number[]) {
+  return tx.$queryRaw<{ id: number; status: MemberStatus }[]>`
+    SELECT id, status::text AS status FROM "Member" WHERE id = ANY(${ids}::int[]) ORDER BY id FOR UPDATE`
+}
+
+/** One 'member.status' audit entry per member whose status differs from `status`. */
+function statusEntries(rows: { id: number; status: MemberStatus }[], status: MemberStatus, actorId: number | null) {
+  return rows
+    .filter((m) => m.status !== status)
+    .map((m) => ({ actorId, action: 'member.status' as const, entity: 'member' as const, entityId: m.id, memberId: m.id, before: { status: m.status }, after: { status } }))
+}
+
+/**
+ * Updates a member from the staff form; a non-empty password replaces the old one. A change of
+ * membership status is recorded in the audit log.
+ */
+export async function updateMember(id: number, input: AdminMemberInput, { actorId }: Required<Actor>) {
   const passwordHash = input.password ? await hashPassword(input.password) : null
   return prisma.$transaction(async (tx) => {
+    const current = await lockStatuses(tx, [id])
     const member = await tx.member.update({
       where: { id },
       data: { ...memberData(input), ...(input.username ? { username: input.username } : {}) },
@@ -84,14 +102,24 @@ export async function updateMember(id: number, input: AdminMemberInput) {
     if (passwordHash) {
       await tx.password.upsert({ where: { memberId: id }, create: { memberId: id, hash: passwordHash }, update: { hash: passwordHash } })
     }
+    await recordAudit(tx, statusEntries(current, input.status, actorId))
     return member
   })
 }
 
-/** Sets the membership status of the given members (Coin's "set as member / non-member" actions); returns how many changed. */
-export async function setMembersStatus({ ids, status }: { ids: number[]; status: MemberStatus }) {
-  const { count } = await prisma.member.updateMany({ where: { id: { in: ids } }, data: { status } })
-  return count
+/**
+ * Sets the membership status of the given members (Coin's "set as member / non-member"
+ * actions), with a 'member.status' audit entry for each member whose status changes. Returns
+ * how many of the members exist (those already in that status included).
+ */
+export async function setMembersStatus({ ids, status, actorId }: { ids: number[]; status: MemberStatus } & Required<Actor>) {
+  return prisma.$transaction(async (tx) => {
+    const current = await lockStatuses(tx, ids)
+    const entries = statusEntries(current, status, actorId)
+    if (entries.length > 0) await tx.member.updateMany({ where: { id: { in: entries.map((e) => e.entityId) } }, data: { status } })
+    await recordAudit(tx, entries)
+    return current.length
+  })
 }
 
 /** Everything the staff member page shows. */
