@@ -8,7 +8,8 @@ import { today } from '#app/utils/dates.ts'
 const SKIP_LABELS: Record<keyof ChargeSummary['skipped'], string> = {
   alreadyBilled: 'already billed for this period',
   nonBillable: 'offer not billable',
-  notInPeriod: 'nothing left to bill in the period',
+  notInPeriod: 'nothing left to bill in the period (or a single day)',
+  heldByDraft: 'held by a staff draft (validate or delete it)',
   zeroTotal: 'invoice total would be 0',
 }
 
@@ -24,6 +25,7 @@ export function formatChargeSummary(summary: ChargeSummary, seconds: number) {
   const skipped = Object.entries(summary.skipped).filter(([, n]) => n > 0)
   lines.push(skipped.length ? 'Subscriptions skipped:' : 'Subscriptions skipped: none')
   for (const [reason, n] of skipped) lines.push(`  ${n} ${SKIP_LABELS[reason as keyof ChargeSummary['skipped']]}`)
+  for (const held of summary.heldByDrafts) lines.push(`    ${held.username}: ${held.draft} (/admin/invoices/${held.draftId})`)
   if (!summary.dryRun) lines.push(`PDFs stored: ${summary.pdfs} (${(summary.pdfMs / 1000).toFixed(1)} s of rendering)`)
   lines.push(`Done in ${seconds.toFixed(1)} s`)
   return lines.map((l) => `${l}\n`).join('')

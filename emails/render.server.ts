@@ -30,8 +30,9 @@ export type EmailProps = {
   'welcome': { username: string; setPasswordUrl: string }
   'password-reset': { resetUrl: string; expiresInHours: number }
   'call-for-membership-fees': { when: 'before' | 'at' | 'after'; feeEndDate: Date | null; amountCents: number | null; infoUrl: string | null }
-  'new-invoice': { number: string; date: Date; dueDate: Date | null; totalCents: number; invoiceUrl: string; paymentReference: string; iban: string; bic: string }
-  'unpaid-invoice-reminder': { number: string; date: Date; dueDate: Date; remainingCents: number; invoiceUrl: string; automatic: boolean }
+  /** `remainingCents`: what is left to pay when the message is rendered (0: the member's credit paid it). */
+  'new-invoice': { invoiceId: number; number: string; date: Date; dueDate: Date | null; totalCents: number; remainingCents: number; invoiceUrl: string; paymentReference: string; iban: string; bic: string }
+  'unpaid-invoice-reminder': { number: string; date: Date; dueDate: Date; remainingCents: number; invoiceUrl: string; automatic: boolean; paymentReference: string; iban: string; bic: string }
   'subscription-request-received': { offerName: string; requestsUrl: string }
   'subscription-request-approved': { offerName: string; subscriptionDate: Date; subscriptionsUrl: string }
   'subscription-request-rejected': { offerName: string; reason: string; subscriptionsUrl: string }

@@ -1,6 +1,7 @@
 import { formatEuros } from '#app/utils/money.ts'
 import { formatDate } from '#emails/components/format.ts'
 import { ActionButton, Layout, Paragraph } from '#emails/components/layout.tsx'
+import { PaymentDetails } from '#emails/components/payment-details.tsx'
 import type { EmailContext, EmailProps } from '#emails/render.server.ts'
 
 type Props = EmailProps['unpaid-invoice-reminder']
@@ -49,6 +50,7 @@ export default function UnpaidInvoiceReminder({ props, context }: { props: Props
       <Paragraph>{lead}</Paragraph>
       <Paragraph>{t.oversight}</Paragraph>
       <ActionButton href={props.invoiceUrl}>{t.button}</ActionButton>
+      <PaymentDetails iban={props.iban} bic={props.bic} reference={props.paymentReference} language={language} />
       <Paragraph>{t.alreadyPaid}</Paragraph>
       <Paragraph>{t.difficulty}</Paragraph>
     </Layout>

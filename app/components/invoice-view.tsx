@@ -1,22 +1,13 @@
 import { Link } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { Fragment, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatDate } from '#app/components/member-status.tsx'
 import type { getInvoice } from '#app/models/invoice/invoices.server.ts'
-import { lineVatCents } from '#app/models/invoice/rules.ts'
-import type { IspIdentity } from '#app/models/isp/settings.server.ts'
-import { displayName } from '#app/models/member/username.ts'
+import { vatBreakdown } from '#app/models/invoice/rules.ts'
 import { formatEuros } from '#app/utils/money.ts'
 
 /** One invoice as getInvoice returns it (the PDF's hash stays on the server). */
 export type InvoiceData = Omit<NonNullable<Awaited<ReturnType<typeof getInvoice>>>, 'pdfSha256'>
-/** What the pages show about the ISP (the logo bytes stay on the server). */
-export type IspHeader = Omit<IspIdentity, 'logo' | 'logoMimeType'>
-
-/** Drops the logo bytes from the ISP identity before it goes to the browser. */
-export function toIspHeader({ logo: _logo, logoMimeType: _type, ...isp }: IspIdentity): IspHeader {
-  return isp
-}
 
 /** 84 → "0,84" (French) or "0.84" (English). */
 export function formatQuantity(hundredths: number, language: string) {
@@ -41,10 +32,10 @@ function Row({ label, children }: { label: ReactNode; children: ReactNode }) {
 }
 
 /** The ISP, the invoice's number and dates, and who it is billed to. */
-export function InvoiceHeader({ invoice, isp, basePath }: { invoice: InvoiceData; isp: IspHeader } & Paths) {
+export function InvoiceHeader({ invoice, basePath }: { invoice: InvoiceData } & Paths) {
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
-  const member = invoice.member
+  const { seller: isp, buyer: member } = invoice
   return (
     <section className="card grid gap-4 sm:grid-cols-2" aria-label={t('view.header')}>
       <div className="text-sm">
@@ -66,13 +57,14 @@ export function InvoiceHeader({ invoice, isp, basePath }: { invoice: InvoiceData
           {invoice.creditedInvoice ? (
             <Row label={t('view.credits')}>
               <Link to={`${basePath}/${invoice.creditedInvoice.id}`} className="font-mono">{invoice.creditedInvoice.number}</Link>
+              {` ${t('view.ofDate', { date: formatDate(invoice.creditedInvoice.date, lang) })}`}
             </Row>
           ) : null}
         </dl>
         {member ? (
           <div>
             <p className="text-gray-600">{t('view.billedTo')}</p>
-            <p className="font-medium">{displayName(member)}</p>
+            <p className="font-medium">{member.name}</p>
             {member.address ? <p className="whitespace-pre-line">{member.address}</p> : null}
             {member.postalCode || member.city ? <p>{`${member.postalCode} ${member.city}`.trim()}</p> : null}
             {member.country ? <p>{member.country}</p> : null}
@@ -90,29 +82,34 @@ export function PeriodText({ from, to }: { from: Date | string | null; to: Date 
   return <span className="block text-xs text-gray-600">{t('line.period', { from: formatDate(from, i18n.language), to: formatDate(to, i18n.language) })}</span>
 }
 
-/** Total excluding VAT, VAT and total, from the lines. */
+/** The total; with VAT charged, the total excluding VAT and the VAT of each rate on its base first. */
 export function InvoiceTotals({ invoice }: { invoice: Pick<InvoiceData, 'lines' | 'totalCents'> }) {
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
-  const vat = invoice.lines.reduce((sum, line) => sum + lineVatCents(line), 0)
+  const breakdown = vatBreakdown(invoice.lines)
+  const chargesVat = breakdown.some((r) => r.vatCents !== 0)
   return (
     <dl className="ml-auto grid w-fit grid-cols-[max-content_max-content] gap-x-6 gap-y-1 text-sm">
-      {vat !== 0 ? (
+      {chargesVat ? (
         <>
           <dt className="text-gray-600">{t('view.totalExclVat')}</dt>
-          <dd className="text-right">{formatEuros(invoice.totalCents - vat, lang)}</dd>
-          <dt className="text-gray-600">{t('view.vat')}</dt>
-          <dd className="text-right">{formatEuros(vat, lang)}</dd>
+          <dd className="text-right">{formatEuros(breakdown.reduce((sum, r) => sum + r.baseCents, 0), lang)}</dd>
+          {breakdown.map((r) => (
+            <Fragment key={r.vatBasisPoints}>
+              <dt className="text-gray-600">{t('view.vatAt', { rate: formatVat(r.vatBasisPoints, lang), base: formatEuros(r.baseCents, lang) })}</dt>
+              <dd className="text-right">{formatEuros(r.vatCents, lang)}</dd>
+            </Fragment>
+          ))}
         </>
       ) : null}
-      <dt className="font-semibold">{t('view.total')}</dt>
+      <dt className="font-semibold">{chargesVat ? t('view.totalInclVat') : t('view.total')}</dt>
       <dd className="text-right font-semibold">{formatEuros(invoice.totalCents, lang)}</dd>
     </dl>
   )
 }
 
 /** The lines, read-only, with the totals below. */
-export function InvoiceLinesTable({ invoice, isp }: { invoice: InvoiceData; isp: IspHeader }) {
+export function InvoiceLinesTable({ invoice }: { invoice: InvoiceData }) {
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
   return (
@@ -143,7 +140,7 @@ export function InvoiceLinesTable({ invoice, isp }: { invoice: InvoiceData; isp:
         </table>
       </div>
       <InvoiceTotals invoice={invoice} />
-      {isp.vatMention ? <p className="text-xs text-gray-600">{isp.vatMention}</p> : null}
+      <InvoiceMentions invoice={invoice} />
     </section>
   )
 }
@@ -193,8 +190,9 @@ export function InvoiceSettlement({ invoice, basePath, paymentHref }: { invoice:
 }
 
 /** How to pay what is left: transfer details with the invoice number as reference, or a cheque. */
-export function PaymentInstructions({ invoice, isp }: { invoice: InvoiceData; isp: IspHeader }) {
+export function PaymentInstructions({ invoice }: { invoice: InvoiceData }) {
   const { t } = useTranslation('billing')
+  const isp = invoice.seller
   if (invoice.kind !== 'INVOICE' || !invoice.number || invoice.remainingCents <= 0) return null
   return (
     <section className="card space-y-2 text-sm" aria-labelledby="payment-instructions">
@@ -208,19 +206,36 @@ export function PaymentInstructions({ invoice, isp }: { invoice: InvoiceData; is
         </dl>
       ) : <p>{t('view.referenceOnly', { number: invoice.number })}</p>}
       {isp.chequeOrder ? <p>{t('view.cheque', { order: isp.chequeOrder })}</p> : null}
-      {isp.latePaymentMention ? <p className="text-xs text-gray-600">{isp.latePaymentMention}</p> : null}
     </section>
   )
 }
 
+/**
+ * The mentions the PDF prints: the VAT exemption when no line carries VAT, else the ISP's VAT
+ * number; for an invoice, the late-payment penalties and, for an organisation, the 40 € recovery
+ * indemnity.
+ */
+function InvoiceMentions({ invoice }: { invoice: InvoiceData }) {
+  const { t } = useTranslation('billing')
+  const isp = invoice.seller
+  const chargesVat = invoice.lines.some((line) => line.vatBasisPoints > 0)
+  const mentions = [
+    !chargesVat && isp.vatMention,
+    chargesVat && isp.vatNumber && t('view.vatNumber', { number: isp.vatNumber }),
+    invoice.kind === 'INVOICE' && (isp.latePaymentMention || t('view.latePayment')),
+    invoice.kind === 'INVOICE' && invoice.buyer?.type === 'LEGAL_ENTITY' && t('view.recoveryIndemnity'),
+  ].filter((m): m is string => typeof m === 'string' && m !== '')
+  return mentions.map((text) => <p key={text} className="text-xs text-gray-600">{text}</p>)
+}
+
 /** A validated invoice or credit note as both the member and staff read it. */
-export function InvoiceView({ invoice, isp, basePath, paymentHref }: { invoice: InvoiceData; isp: IspHeader } & Paths) {
+export function InvoiceView({ invoice, basePath, paymentHref }: { invoice: InvoiceData } & Paths) {
   return (
     <div className="space-y-4">
-      <InvoiceHeader invoice={invoice} isp={isp} basePath={basePath} />
-      <InvoiceLinesTable invoice={invoice} isp={isp} />
+      <InvoiceHeader invoice={invoice} basePath={basePath} />
+      <InvoiceLinesTable invoice={invoice} />
       <InvoiceSettlement invoice={invoice} basePath={basePath} paymentHref={paymentHref} />
-      <PaymentInstructions invoice={invoice} isp={isp} />
+      <PaymentInstructions invoice={invoice} />
     </div>
   )
 }

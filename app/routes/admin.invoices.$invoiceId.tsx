@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { InvoiceStatus } from '#app/components/invoice-status.tsx'
-import { InvoiceHeader, InvoiceTotals, InvoiceView, toIspHeader } from '#app/components/invoice-view.tsx'
+import { InvoiceHeader, InvoiceTotals, InvoiceView } from '#app/components/invoice-view.tsx'
 import {
   CreditNoteSchema, DueDateSchema, InvoiceIdParams, LineSchema, quantityToInput, toLineInput, vatToInput,
 } from '#app/models/invoice/invoice.schema.ts'
@@ -17,7 +17,6 @@ import {
 } from '#app/models/invoice/invoices.server.ts'
 import { storeMissingPdfs } from '#app/models/invoice/pdf.server.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
-import { displayName } from '#app/models/member/username.ts'
 import { listMemberSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toIsoDate, today } from '#app/utils/dates.ts'
@@ -39,15 +38,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const invoice = invoiceId ? await getInvoice(invoiceId, { today: date }) : null
   if (!invoice) notFound()
   const [isp, subscriptions] = await Promise.all([
-    getIspIdentity(),
+    invoice.validated ? null : getIspIdentity(),
     !invoice.validated && invoice.memberId ? listMemberSubscriptions({ memberId: invoice.memberId, date }) : [],
   ])
   const { pdfSha256, ...rest } = invoice
   return {
     invoice: rest,
     hasPdf: pdfSha256 !== null,
-    isp: toIspHeader(isp),
     paymentDelay: getEnv().PAYMENT_DELAY,
+    defaultVat: isp?.defaultVatBasisPoints ?? 0,
     subscriptions: subscriptions.map((s) => ({ id: s.id, label: `${s.offer.name} — ${s.reference}` })),
   }
 }
@@ -78,7 +77,7 @@ async function attempt(formId: string, submission: Replier, work: () => Promise<
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const { invoiceId: id } = InvoiceIdParams.parse(params)
   if (!id) notFound()
   const formData = await request.formData()
@@ -123,7 +122,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     case 'validate':
       return attempt(formId, sent, async () => {
-        await validateDraft({ id, today: today(), paymentDelayDays })
+        await validateDraft({ id, today: today(), paymentDelayDays, actorId: staff.id })
         await storePdf(id)
         return back()
       })
@@ -135,7 +134,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'dispute':
     case 'undispute':
       return attempt(formId, sent, async () => {
-        await setInvoiceDisputed(id, intent === 'dispute')
+        await setInvoiceDisputed({ id, disputed: intent === 'dispute', actorId: staff.id })
         return back()
       })
     case 'creditNote': {
@@ -143,7 +142,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (submission.status !== 'success') return data({ formId, result: submission.reply() }, { status: 400 })
       const { amount, reason } = submission.value
       return attempt(formId, submission, async () => {
-        const note = await createCreditNote({ invoiceId: id, amountCents: amount, reason, today: today(), paymentDelayDays })
+        const note = await createCreditNote({ invoiceId: id, amountCents: amount, reason, today: today(), paymentDelayDays, actorId: staff.id })
         await storePdf(note.id)
         return redirect(`/admin/invoices/${note.id}?done=creditNote`)
       })
@@ -177,7 +176,7 @@ function shownForms(invoice: Loaded['invoice']) {
 }
 
 export default function InvoiceDetail() {
-  const { invoice, hasPdf, isp } = useLoaderData<typeof loader>()
+  const { invoice, hasPdf } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('billing')
@@ -197,14 +196,14 @@ export default function InvoiceDetail() {
       {stray.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={stray} /></div> : null}
       {invoice.member ? (
         <p className="text-sm">
-          {t('invoice.member')} : <Link to={`/admin/members/${invoice.member.id}`}>{displayName(invoice.member)}</Link> <span className="font-mono text-gray-600">{invoice.member.username}</span>
+          {t('invoice.member')} : <Link to={`/admin/members/${invoice.member.id}`}>{invoice.buyer?.name ?? invoice.member.username}</Link> <span className="font-mono text-gray-600">{invoice.member.username}</span>
         </p>
       ) : null}
       {invoice.validated ? <ValidatedActions actionData={actionData} /> : <DraftEditor actionData={actionData} />}
       {invoice.validated ? (
         <>
           {!hasPdf ? <p className="text-sm text-gray-600">{t('view.pdfPending')}</p> : null}
-          <InvoiceView invoice={invoice} isp={isp} basePath="/admin/invoices" paymentHref={(paymentId) => `/admin/payments/${paymentId}`} />
+          <InvoiceView invoice={invoice} basePath="/admin/invoices" paymentHref={(paymentId) => `/admin/payments/${paymentId}`} />
         </>
       ) : null}
     </div>
@@ -225,7 +224,7 @@ function ButtonForm({ intent, actionData, className, children }: { intent: Inten
 }
 
 function DraftEditor({ actionData }: { actionData: ActionResult }) {
-  const { invoice, isp, paymentDelay, subscriptions } = useLoaderData<typeof loader>()
+  const { invoice, defaultVat, paymentDelay, subscriptions } = useLoaderData<typeof loader>()
   const { t } = useTranslation('billing')
   const pending = useIsPending()
   const [dueForm, dueFields] = useForm({
@@ -239,7 +238,7 @@ function DraftEditor({ actionData }: { actionData: ActionResult }) {
   const lastLine = invoice.lines.at(-1)?.id ?? 0
   return (
     <>
-      <InvoiceHeader invoice={invoice} isp={isp} basePath="/admin/invoices" />
+      <InvoiceHeader invoice={invoice} basePath="/admin/invoices" />
       <section className="card space-y-4" aria-labelledby="draft-lines">
         <h2 id="draft-lines" className="text-lg font-semibold">{t('view.lines')}</h2>
         {invoice.lines.length === 0 ? <p className="text-sm text-gray-600">{t('draft.noLines')}</p> : null}
@@ -258,7 +257,7 @@ function DraftEditor({ actionData }: { actionData: ActionResult }) {
       </section>
       <section className="card space-y-3" aria-labelledby="add-line">
         <h2 id="add-line" className="text-lg font-semibold">{t('draft.addLine')}</h2>
-        <LineForm key={lastLine} subscriptions={subscriptions} actionData={actionData} defaultVat={isp.defaultVatBasisPoints} />
+        <LineForm key={lastLine} subscriptions={subscriptions} actionData={actionData} defaultVat={defaultVat} />
       </section>
       <section className="card space-y-3" aria-labelledby="due-date">
         <h2 id="due-date" className="text-lg font-semibold">{t('invoice.dueDate')}</h2>

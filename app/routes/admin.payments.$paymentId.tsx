@@ -4,11 +4,13 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
+import { listAuditEntries } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
-import { deleteAllocation, deletePayment, getPayment } from '#app/models/payment/payments.server.ts'
+import { cancelAllocation, deletePayment, getPayment, listPayableInvoices } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -20,7 +22,12 @@ const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).tran
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('delete') }),
   z.object({ intent: z.literal('confirmDelete') }),
-  z.object({ intent: z.literal('deleteAllocation'), allocationId: z.coerce.number().int().positive() }),
+  z.object({
+    intent: z.literal('cancelAllocation'),
+    allocationId: z.coerce.number().int().positive().max(2_147_483_647),
+    // "credit", or the id of the member's invoice the money goes to.
+    moveTo: z.union([z.literal('credit'), z.coerce.number().int().positive().max(2_147_483_647)]).default('credit'),
+  }),
 ])
 
 /**
@@ -38,14 +45,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)
   const { member, importKey, ...payment } = await requirePayment(params)
   const allocatedCents = payment.allocations.reduce((sum, a) => sum + a.amountCents, 0)
+  const [payable, history] = await Promise.all([
+    member ? listPayableInvoices(member.id) : [],
+    listAuditEntries({ entity: 'payment', entityId: payment.id }),
+  ])
   return {
     payment: { ...payment, imported: importKey !== null, unallocatedCents: payment.amountCents - allocatedCents },
     member: member ? { id: member.id, username: member.username, name: displayName(member) } : null,
+    payable,
+    history: history.entries,
   }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const payment = await requirePayment(params)
   const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ confirmDelete: false, result: submission.reply() }, { status: 400 })
@@ -54,11 +67,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (value.intent === 'delete') return data({ confirmDelete: true, result: submission.reply() })
   try {
     if (value.intent === 'confirmDelete') {
-      await deletePayment(payment.id)
+      await deletePayment({ id: payment.id, actorId: staff.id })
       return redirect(payment.member ? `/admin/members/${payment.member.id}?paymentDeleted=1` : '/admin/payments?deleted=1')
     }
-    await deleteAllocation({ id: value.allocationId, paymentId: payment.id })
-    return redirect(`/admin/payments/${payment.id}?allocationDeleted=1`)
+    const moveToInvoiceId = value.moveTo === 'credit' ? null : value.moveTo
+    await cancelAllocation({ id: value.allocationId, paymentId: payment.id, moveToInvoiceId, actorId: staff.id })
+    return redirect(`/admin/payments/${payment.id}?${moveToInvoiceId ? 'allocationMoved' : 'allocationDeleted'}=1`)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     if (error.status === 404) notFound()
@@ -67,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PaymentDetail() {
-  const { payment, member } = useLoaderData<typeof loader>()
+  const { payment, member, payable, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation('payments')
@@ -79,6 +93,7 @@ export default function PaymentDetail() {
       <p className="text-sm"><Link to={member ? `/admin/members/${member.id}` : '/admin/payments'}>← {member ? member.name : t('list.title')}</Link></p>
       <h1 className="text-2xl font-semibold">{t('detail.title', { amount, date: formatDate(payment.date, lang) })}</h1>
       {searchParams.get('allocationDeleted') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.allocationDeleted')}</p> : null}
+      {searchParams.get('allocationMoved') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.allocationMoved')}</p> : null}
       {formErrors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={formErrors} /></div> : null}
       <section className="card" aria-labelledby="payment">
         <h2 id="payment" className="sr-only">{t('detail.payment')}</h2>
@@ -98,6 +113,7 @@ export default function PaymentDetail() {
           <dt className="text-gray-600">{t('detail.recorded')}</dt>
           <dd>{formatDateTime(payment.createdAt, lang)}{payment.imported ? ` — ${t('detail.imported')}` : ''}</dd>
         </dl>
+        <p className="mt-3 text-sm"><Link to="edit">{t('detail.edit')}</Link></p>
       </section>
       <section className="card space-y-3" aria-labelledby="allocations">
         <h2 id="allocations" className="text-lg font-semibold">{t('detail.allocations')}</h2>
@@ -116,9 +132,16 @@ export default function PaymentDetail() {
                   <td className="py-1 pr-3"><Link to={`/admin/invoices/${a.invoice.id}`} className="font-mono">{a.invoice.number}</Link></td>
                   <td className="py-1 pr-3 text-right whitespace-nowrap">{formatEuros(a.amountCents, lang)}</td>
                   <td className="py-1 text-right">
-                    <Form method="POST">
-                      <input type="hidden" name="intent" value="deleteAllocation" />
+                    <Form method="POST" className="flex flex-wrap items-center justify-end gap-2">
+                      <input type="hidden" name="intent" value="cancelAllocation" />
                       <input type="hidden" name="allocationId" value={a.id} />
+                      <label className="sr-only" htmlFor={`moveTo-${a.id}`}>{t('detail.moveTo')}</label>
+                      <select id={`moveTo-${a.id}`} name="moveTo" defaultValue="credit" className="input w-auto">
+                        <option value="credit">{t('detail.keepAsCredit')}</option>
+                        {payable.filter((i) => i.id !== a.invoice.id).map((i) => (
+                          <option key={i.id} value={i.id}>{t('detail.moveToInvoice', { number: i.number, remaining: formatEuros(i.remainingCents, lang) })}</option>
+                        ))}
+                      </select>
                       <SubmitButton className="btn-secondary" aria-label={t('detail.deleteAllocationOf', { number: a.invoice.number })}>{t('detail.deleteAllocation')}</SubmitButton>
                     </Form>
                   </td>
@@ -130,6 +153,7 @@ export default function PaymentDetail() {
         <p className="text-sm">{t('detail.unallocated', { amount: formatEuros(payment.unallocatedCents, lang) })}</p>
         {payment.allocations.length > 0 ? <p className="text-sm text-gray-600">{t('detail.deleteAllocationHelp')}</p> : null}
       </section>
+      <AuditHistory entries={history} />
       <section className="card space-y-3" aria-labelledby="removal">
         <h2 id="removal" className="text-lg font-semibold">{t('detail.removal')}</h2>
         <p className="text-sm">{t('detail.deleteHelp')}</p>

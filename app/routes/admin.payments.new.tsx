@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const formData = await request.formData()
   const submission = parseWithZod(formData, { schema: PaymentSchema })
   const typed = String(formData.get('member') ?? '')
@@ -53,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { method, amount, date, label, invoiceId } = submission.value
   try {
-    await recordPayment({ memberId: member.id, method, amountCents: amount, date, label, forcedInvoiceId: invoiceId ?? null })
+    await recordPayment({ memberId: member.id, method, amountCents: amount, date, label, forcedInvoiceId: invoiceId ?? null, actorId: staff.id })
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     return data({ result: submission.reply({ formErrors: [error.message] }) }, { status: error.status })

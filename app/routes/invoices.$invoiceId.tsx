@@ -3,10 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { InvoiceStatus } from '#app/components/invoice-status.tsx'
-import { InvoiceView, toIspHeader } from '#app/components/invoice-view.tsx'
+import { InvoiceView } from '#app/components/invoice-view.tsx'
 import { InvoiceIdParams } from '#app/models/invoice/invoice.schema.ts'
 import { getInvoice } from '#app/models/invoice/invoices.server.ts'
-import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
 import { today } from '#app/utils/dates.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -16,14 +15,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = await requireMember(request)
   const { invoiceId } = InvoiceIdParams.parse(params)
   // Only the session member's validated invoices are found: anything else is a 404.
-  const [invoice, isp] = await Promise.all([invoiceId ? getInvoice(invoiceId, { memberId: member.id, today: today() }) : null, getIspIdentity()])
+  const invoice = invoiceId ? await getInvoice(invoiceId, { memberId: member.id, today: today() }) : null
   if (!invoice) notFound()
   const { pdfSha256: _sha, ...rest } = invoice
-  return { invoice: rest, isp: toIspHeader(isp) }
+  return { invoice: rest }
 }
 
 export default function MyInvoice() {
-  const { invoice, isp } = useLoaderData<typeof loader>()
+  const { invoice } = useLoaderData<typeof loader>()
   const { t } = useTranslation('billing')
   return (
     <div className="mx-auto max-w-4xl space-y-4">
@@ -33,7 +32,7 @@ export default function MyInvoice() {
         <InvoiceStatus invoice={invoice} />
         <a href={`/invoices/${invoice.id}.pdf`} download className="btn-secondary">{t('view.downloadPdf')}</a>
       </div>
-      <InvoiceView invoice={invoice} isp={isp} basePath="/invoices" />
+      <InvoiceView invoice={invoice} basePath="/invoices" />
     </div>
   )
 }

@@ -3,7 +3,7 @@ import { chargeSubscriptions } from '#app/models/invoice/charge.server.ts'
 import { createCreditNote } from '#app/models/invoice/invoices.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
 import { validateDraft } from '#app/models/invoice/invoices.server.ts'
-import { deleteAllocation, deletePayment, getMemberBalance, recordPayment } from '#app/models/payment/payments.server.ts'
+import { cancelAllocation, deletePayment, getMemberBalance, recordPayment } from '#app/models/payment/payments.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
@@ -55,12 +55,12 @@ describe('payments and reconciliation', () => {
     const id = await invoice(member.id, 800, '2030-05-01')
     const payment = await recordPayment({ memberId: member.id, method: 'TRANSFER', amountCents: 800, date: d('2030-05-02') })
     expect(await statusOf(id)).toBe('CLOSED')
-    await deletePayment(payment.id)
+    await deletePayment({ id: payment.id })
     expect(await statusOf(id)).toBe('OPEN')
     expect(await getMemberBalance(member.id)).toBe(-800)
     await recordPayment({ memberId: member.id, method: 'TRANSFER', amountCents: 800, date: d('2030-05-03') })
     const allocation = await prisma.paymentAllocation.findFirstOrThrow({ where: { invoiceId: id } })
-    await deleteAllocation({ id: allocation.id, paymentId: allocation.paymentId })
+    await cancelAllocation({ id: allocation.id, paymentId: allocation.paymentId })
     expect(await statusOf(id)).toBe('OPEN')
     expect(await getMemberBalance(member.id)).toBe(0) // the money is credit, the invoice still due
   })

@@ -34,7 +34,7 @@ function invoice(overrides: Partial<InvoicePdfData> = {}): InvoicePdfData {
     number: '2025-03-000042',
     date: d('2025-03-01'),
     dueDate: d('2025-03-31'),
-    creditedNumber: null,
+    credited: null,
     language: 'fr',
     isp: {
       name: 'Illyse',
@@ -50,12 +50,12 @@ function invoice(overrides: Partial<InvoicePdfData> = {}): InvoicePdfData {
       bankName: 'Crédit Coopératif',
       chequeOrder: 'Illyse',
       vatMention: 'TVA non applicable, art. 293 B du CGI',
-      defaultVatBasisPoints: 0,
+      vatNumber: '',
       latePaymentMention: '',
       logo: null,
       logoMimeType: null,
     },
-    member: { name: 'Élodie Dupré', address: '3 chemin des Écureuils', postalCode: '01460', city: 'Montréal-la-Cluse', country: 'France', email: 'elodie@example.org' },
+    member: { type: 'NATURAL_PERSON', name: 'Élodie Dupré', address: '3 chemin des Écureuils', postalCode: '01460', city: 'Montréal-la-Cluse', country: 'France', email: 'elodie@example.org' },
     lines: [
       { label: 'Abonnement VPN – février', unitCents: 800, quantityHundredths: 100, vatBasisPoints: 0, periodFrom: d('2025-02-01'), periodTo: d('2025-02-28') },
       { label: 'Abonnement ADSL, prorata', unitCents: 3000, quantityHundredths: 84, vatBasisPoints: 0, periodFrom: d('2025-01-15'), periodTo: d('2025-03-31') },
@@ -193,7 +193,7 @@ describe('invoice PDF', () => {
       invoice({
         kind: 'CREDIT_NOTE',
         number: 'AV-2025-03-000003',
-        creditedNumber: '2025-02-000017',
+        credited: { number: '2025-02-000017', date: d('2025-02-01') },
         dueDate: null,
         lines: [{ label: 'Abonnement VPN – février', unitCents: -800, quantityHundredths: 100, vatBasisPoints: 0, periodFrom: null, periodTo: null }],
       }),

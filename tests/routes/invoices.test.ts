@@ -82,7 +82,7 @@ describe('member pages', () => {
     const page = await myInvoiceLoader(args(`/invoices/${own.id}`, { invoiceId: String(own.id) }, cookie))
     expect(page.invoice).toMatchObject({ number: own.number, totalCents: 672, remainingCents: 672 })
     expect(page.invoice.lines[0]).toMatchObject({ quantityHundredths: 84, totalCents: 672, periodFrom: d('2030-01-15') })
-    expect(page.isp).not.toHaveProperty('logo')
+    expect(page.invoice.seller).not.toHaveProperty('logo')
   })
 
   test('the PDF is the stored file: application/pdf, the invoice\'s filename, its sha256 as ETag; not another member\'s', async () => {
@@ -131,7 +131,7 @@ describe('staff: drafts', () => {
     const { id } = await insertDraftInvoice({ memberId: member.id, lines: [] })
     expect(location(await post(id, lineForm({ quantity: '0,84' })))).toBe(`/admin/invoices/${id}?done=addLine`)
     const page = await detail(id)
-    expect(page.isp.defaultVatBasisPoints).toBe(2000)
+    expect(page.defaultVat).toBe(2000)
     expect(page.invoice.label).toBe(`DRAFT-${id}`)
     expect(page.invoice.lines).toMatchObject([{ label: 'VPN mars', unitCents: 800, quantityHundredths: 84, vatBasisPoints: 0, totalCents: 672 }])
     expect(page.invoice.totalCents).toBe(672)

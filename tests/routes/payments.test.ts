@@ -191,10 +191,10 @@ describe('undo', () => {
     await post(paymentForm({ member: String(other.id), amount: '5' }))
     const [otherPayment] = await paymentsOf(other.id)
     const { payment: otherDetail } = await detail(otherPayment.id)
-    const refused = await settle(() => onDetail(payment.id, { intent: 'deleteAllocation', allocationId: String(otherDetail.allocations[0].id) }))
+    const refused = await settle(() => onDetail(payment.id, { intent: 'cancelAllocation', allocationId: String(otherDetail.allocations[0].id) }))
     expect((refused as Response).status).toBe(404)
 
-    const response = await onDetail(payment.id, { intent: 'deleteAllocation', allocationId: String(allocation.id) })
+    const response = await onDetail(payment.id, { intent: 'cancelAllocation', allocationId: String(allocation.id) })
     expect((response as Response).headers.get('location')).toBe(`/admin/payments/${payment.id}?allocationDeleted=1`)
     expect(await invoiceState(invoice.id)).toEqual({ status: 'OPEN', remainingCents: 1500 })
     expect((await detail(payment.id)).payment).toMatchObject({ allocations: [], unallocatedCents: 1500 })

@@ -23,7 +23,7 @@ describe('what charge_subscriptions bills', () => {
     ])
     expect(plan.totalCents).toBe(5000 + 7560)
     // February and March fall in the period billed in January.
-    const billed = { ...s, hasLines: true, billedPeriods: [{ from: d('2014-01-15'), to: d('2014-03-31') }] }
+    const billed = { ...s, hasLines: true, billedPeriods: [{ from: d('2014-01-15'), to: d('2014-03-31'), draftId: null }] }
     expect(planMemberInvoice([billed], d('2014-02-10'), 0)).toMatchObject({ lines: [], skipped: [{ subscriptionId: 1, reason: 'alreadyBilled' }] })
     expect(planMemberInvoice([billed], d('2014-04-01'), 0).lines[0]).toMatchObject({ periodFrom: d('2014-04-01'), periodTo: d('2014-06-30'), quantityHundredths: 100 })
   })
@@ -44,5 +44,27 @@ describe('what charge_subscriptions bills', () => {
     const fresh = subscription({ hasLines: false, offer: { initialFeeCents: 2500 } })
     expect(planMemberInvoice([fresh], d('2025-03-01'), 0).lines.map((l) => l.isSetupFee)).toEqual([true, false])
     expect(planMemberInvoice([{ ...fresh, hasLines: true }], d('2025-03-01'), 0).lines.map((l) => l.isSetupFee)).toEqual([false])
+  })
+
+  test('a single day is not billed: subscribed on the 31st, or resigned on the 1st; the set-up fee still is, on its own line', () => {
+    const lastDay = subscription({ subscriptionDate: d('2025-01-31'), hasLines: false })
+    expect(planMemberInvoice([lastDay], d('2025-01-31'), 0)).toMatchObject({ lines: [], skipped: [{ subscriptionId: 1, reason: 'notInPeriod' }] })
+    const withFee = subscription({ subscriptionDate: d('2025-01-31'), hasLines: false, offer: { initialFeeCents: 3000 } })
+    const plan = planMemberInvoice([withFee], d('2025-01-31'), 0)
+    expect(plan.lines).toEqual([expect.objectContaining({ isSetupFee: true, unitCents: 3000, periodFrom: null })])
+    expect(plan.totalCents).toBe(3000)
+    // The next month bills from the 1st, without the set-up fee again.
+    expect(planMemberInvoice([{ ...withFee, hasLines: true }], d('2025-02-01'), 0).lines).toEqual([expect.objectContaining({ isSetupFee: false, periodFrom: d('2025-02-01'), quantityHundredths: 100 })])
+    const resignedFirst = subscription({ resignDate: d('2025-03-01') })
+    expect(planMemberInvoice([resignedFirst], d('2025-03-15'), 0)).toMatchObject({ lines: [], skipped: [{ reason: 'notInPeriod' }] })
+    // Two days are billed.
+    expect(planMemberInvoice([subscription({ resignDate: d('2025-03-02') })], d('2025-03-15'), 0).lines[0]).toMatchObject({ quantityHundredths: 6 })
+  })
+
+  test('a period a staff draft holds is skipped and the draft named; a validated one is "already billed"', () => {
+    const held = subscription({ billedPeriods: [{ from: d('2025-03-01'), to: d('2025-03-31'), draftId: 12 }] })
+    expect(planMemberInvoice([held], d('2025-03-10'), 0)).toMatchObject({ lines: [], skipped: [{ subscriptionId: 1, reason: 'heldByDraft', draftId: 12 }] })
+    const billed = subscription({ billedPeriods: [{ from: d('2025-03-01'), to: d('2025-03-31'), draftId: null }] })
+    expect(planMemberInvoice([billed], d('2025-03-10'), 0).skipped).toEqual([{ subscriptionId: 1, reason: 'alreadyBilled' }])
   })
 })

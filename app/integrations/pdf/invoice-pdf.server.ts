@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module'
 import { deflateSync } from 'node:zlib'
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
-import type { IspIdentity } from '#app/models/isp/settings.server.ts'
-import { invoiceTotalCents, lineTotalCents, lineVatCents } from '#app/models/invoice/rules.ts'
+import { invoiceTotalCents, lineTotalCents, vatBreakdown } from '#app/models/invoice/rules.ts'
+import type { InvoiceBuyer, InvoiceSeller } from '#app/models/invoice/snapshot.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { getInvoiceFonts, sharedFontkit } from './font.server.ts'
 
@@ -21,10 +21,12 @@ export type InvoicePdfData = {
   number: string
   date: Date
   dueDate: Date | null
-  creditedNumber: string | null
+  /** For a credit note: the invoice it corrects. */
+  credited: { number: string; date: Date } | null
   language: 'fr' | 'en'
-  isp: IspIdentity
-  member: { name: string; address: string; postalCode: string; city: string; country: string; email: string }
+  /** The seller as the invoice captured it, with the bytes of the logo it names. */
+  isp: Omit<InvoiceSeller, 'logoSha256'> & { logo: Uint8Array | null; logoMimeType: string | null }
+  member: Omit<InvoiceBuyer, 'language'>
   lines: { label: string; unitCents: number; quantityHundredths: number; vatBasisPoints: number; periodFrom: Date | null; periodTo: Date | null }[]
   paymentReference: string
   validatedAt: Date
@@ -34,17 +36,21 @@ type Strings = {
   title: Record<InvoicePdfData['kind'], string>
   date: string
   dueDate: string
-  creditedInvoice: (number: string) => string
+  creditedInvoice: (number: string, date: string) => string
   billedTo: string
   columns: [label: string, quantity: string, unitPrice: string, vat: string, total: string]
   totalExclVat: string
   vat: string
+  vatAt: (rate: string, base: string) => string
+  total: string
   totalInclVat: string
+  vatNumber: string
   period: (from: string | null, to: string | null) => string
   transfer: (details: string[], reference: string) => string
   bank: string
   cheque: (order: string) => string
   latePayment: string
+  recoveryIndemnity: string
   page: (index: number, count: number) => string
   months: string[] | null
   decimal: string
@@ -57,18 +63,23 @@ const STRINGS: Record<InvoicePdfData['language'], Strings> = {
     title: { INVOICE: 'Facture', CREDIT_NOTE: 'Avoir' },
     date: 'Date',
     dueDate: 'Échéance',
-    creditedInvoice: (number) => `Avoir sur la facture ${number}`,
+    creditedInvoice: (number, date) => `Avoir sur la facture ${number} du ${date}`,
     billedTo: 'Facturé à',
     columns: ['Désignation', 'Qté', 'Prix unitaire HT', 'TVA', 'Total TTC'],
     totalExclVat: 'Total HT',
     vat: 'TVA',
+    vatAt: (rate, base) => `TVA ${rate} sur ${base}`,
+    total: 'Total',
     totalInclVat: 'Total TTC',
+    vatNumber: 'N° de TVA intracommunautaire',
     period: (from, to) => (from && to ? `du ${from} au ${to}` : from ? `à partir du ${from}` : `jusqu’au ${to}`),
     transfer: (details, reference) => `Paiement par virement\u00a0: ${details.join(', ')}\u00a0; référence à indiquer\u00a0: ${reference}.`,
     bank: 'banque',
     cheque: (order) => `Paiement par chèque à l’ordre de ${order}.`,
     latePayment:
       'En cas de retard de paiement, une pénalité égale à trois fois le taux d’intérêt légal sera exigible (article L441-10 du Code de commerce).',
+    recoveryIndemnity:
+      'Tout retard de paiement rend de plus exigible une indemnité forfaitaire pour frais de recouvrement de 40\u00a0€ (articles L441-10 et D441-5 du Code de commerce).',
     page: (index, count) => `Page ${index}/${count}`,
     months: null,
     decimal: ',',
@@ -79,18 +90,23 @@ const STRINGS: Record<InvoicePdfData['language'], Strings> = {
     title: { INVOICE: 'Invoice', CREDIT_NOTE: 'Credit note' },
     date: 'Date',
     dueDate: 'Due date',
-    creditedInvoice: (number) => `Credit note for invoice ${number}`,
+    creditedInvoice: (number, date) => `Credit note for invoice ${number} of ${date}`,
     billedTo: 'Billed to',
     columns: ['Description', 'Qty', 'Unit price excl. VAT', 'VAT', 'Total incl. VAT'],
     totalExclVat: 'Total excl. VAT',
     vat: 'VAT',
+    vatAt: (rate, base) => `VAT ${rate} on ${base}`,
+    total: 'Total',
     totalInclVat: 'Total incl. VAT',
+    vatNumber: 'EU VAT number',
     period: (from, to) => (from && to ? `from ${from} to ${to}` : from ? `from ${from}` : `until ${to}`),
     transfer: (details, reference) => `Payment by bank transfer: ${details.join(', ')}; reference to quote: ${reference}.`,
     bank: 'bank',
     cheque: (order) => `Payment by cheque payable to ${order}.`,
     latePayment:
       'In case of late payment, a penalty equal to three times the French legal interest rate is due (article L441-10 of the French Commercial Code).',
+    recoveryIndemnity:
+      'Any late payment also makes a fixed indemnity of 40 € for recovery costs due (articles L441-10 and D441-5 of the French Commercial Code).',
     page: (index, count) => `Page ${index} of ${count}`,
     months: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
     decimal: '.',
@@ -193,7 +209,7 @@ async function drawHeader(flow: Flow, data: InvoicePdfData) {
     { text: `${t.title[data.kind]} ${data.number}`, font: flow.bold, size: 15, leading: 22 },
     { text: `${t.date}${t.colon} ${formatDate(data.date, t)}`, size: 9.5 },
     { text: data.dueDate ? `${t.dueDate}${t.colon} ${formatDate(data.dueDate, t)}` : '', size: 9.5 },
-    { text: data.kind === 'CREDIT_NOTE' && data.creditedNumber ? t.creditedInvoice(data.creditedNumber) : '', size: 9.5 },
+    { text: data.kind === 'CREDIT_NOTE' && data.credited ? t.creditedInvoice(data.credited.number, formatDate(data.credited.date, t)) : '', size: 9.5 },
   ])
   const { member } = data
   y = drawBlock(flow, right, Math.min(y - 24, TOP - 90), RIGHT - right, [
@@ -275,28 +291,42 @@ function drawCell(flow: Flow, column: number, text: string, y: number, font: PDF
   flow.page.drawText(printable, { x: x + width - flow.width(printable, font, fitted), y, size: fitted, font, color })
 }
 
-/** Total excluding VAT, VAT and total, each a sum of per-line integer cents from rules.ts. */
+/**
+ * The totals, each a sum of per-line integer cents from rules.ts. With VAT charged: the total
+ * excluding VAT, the VAT of each rate with its base, and the total including VAT; without any
+ * VAT, the total alone (the VAT mention says why).
+ */
 function drawTotals(flow: Flow, data: InvoicePdfData) {
   const { t } = flow
   const totalCents = invoiceTotalCents(data.lines)
-  const vatCents = data.lines.reduce((sum, line) => sum + lineVatCents(line), 0)
-  const rows: [string, number, PDFFont][] = [
-    [t.totalExclVat, totalCents - vatCents, flow.regular],
-    [t.vat, vatCents, flow.regular],
-    [t.totalInclVat, totalCents, flow.bold],
-  ]
+  const breakdown = vatBreakdown(data.lines)
+  const euros = (cents: number) => formatEuros(cents, data.language)
+  const rows: [string, number, PDFFont][] = chargesVat(data)
+    ? [
+        [t.totalExclVat, breakdown.reduce((sum, r) => sum + r.baseCents, 0), flow.regular],
+        ...breakdown.map((r): [string, number, PDFFont] => [t.vatAt(formatRate(r.vatBasisPoints, t), euros(r.baseCents)), r.vatCents, flow.regular]),
+        [t.totalInclVat, totalCents, flow.bold],
+      ]
+    : [[t.total, totalCents, flow.bold]]
   ensureSpace(flow, 16 * rows.length + 8)
   flow.y -= 8
   for (const [label, cents, font] of rows) {
     flow.y -= 16
-    const amount = formatEuros(cents, data.language)
-    flow.page.drawText(flow.printable(label), { x: 338, y: flow.y, size: 10, font, color: BLACK })
+    const amount = euros(cents)
+    const labelText = flow.printable(label)
+    flow.page.drawText(labelText, { x: RIGHT - 130 - flow.width(labelText, font, 10), y: flow.y, size: 10, font, color: BLACK })
     flow.page.drawText(flow.printable(amount), { x: RIGHT - flow.width(flow.printable(amount), font, 10), y: flow.y, size: 10, font, color: BLACK })
   }
   flow.y -= 24
 }
 
-/** Payment instructions (invoices only), then the VAT and late-payment mentions. */
+const chargesVat = (data: InvoicePdfData) => data.lines.some((line) => line.vatBasisPoints > 0)
+
+/**
+ * Payment instructions (invoices only), then the mentions: the VAT exemption when no line carries
+ * VAT, else the ISP's VAT number; late-payment penalties, and for an organisation the 40 €
+ * recovery indemnity.
+ */
 function drawMentions(flow: Flow, data: InvoicePdfData) {
   const { isp } = data
   const { t } = flow
@@ -308,8 +338,13 @@ function drawMentions(flow: Flow, data: InvoicePdfData) {
     }
     if (isp.chequeOrder) paragraphs.push(t.cheque(isp.chequeOrder))
   }
-  if (isp.vatMention) paragraphs.push(isp.vatMention)
-  if (data.kind === 'INVOICE') paragraphs.push(isp.latePaymentMention || t.latePayment)
+  if (!chargesVat(data) && isp.vatMention) paragraphs.push(isp.vatMention)
+  if (chargesVat(data) && isp.vatNumber) paragraphs.push(`${t.vatNumber}${t.colon} ${isp.vatNumber}`)
+  if (data.kind === 'INVOICE') {
+    paragraphs.push(isp.latePaymentMention || t.latePayment)
+    // A professional buyer owes the fixed recovery indemnity on top of the penalties.
+    if (data.member.type === 'LEGAL_ENTITY') paragraphs.push(t.recoveryIndemnity)
+  }
   for (const paragraph of paragraphs) {
     for (const text of wrapText(flow, paragraph, flow.regular, 8.5, RIGHT - LEFT)) {
       ensureSpace(flow, 11.5)

@@ -18,14 +18,14 @@ export type AuditAction =
   | 'subscription.create' | 'subscription.update' | 'subscription.resign'
   | 'member.status'
 
-/** Who made a change: a staff member's id, or null for Coin's own runs (billing, imports by command). */
-export type Actor = { actorId: number | null }
+/** Who makes a change: a staff member's id; absent or null for Coin's own runs (billing, imports by command). */
+export type Actor = { actorId?: number | null }
 
 /** A value as the log keeps it: dates as ISO strings, bigint as numbers, undefined fields dropped. */
 type AuditValue = Record<string, unknown> | null
 
 export type AuditInput = {
-  actorId: number | null
+  actorId?: number | null
   action: AuditAction
   entity: AuditEntity
   entityId: number
@@ -42,7 +42,7 @@ export async function recordAudit(tx: Tx, entries: AuditInput | AuditInput[]) {
   const list = Array.isArray(entries) ? entries : [entries]
   if (list.length === 0) return
   await tx.auditEntry.createMany({
-    data: list.map(({ actorId, action, entity, entityId, memberId = null, before, after }) => ({
+    data: list.map(({ actorId = null, action, entity, entityId, memberId = null, before, after }) => ({
       actorId, action, entity, entityId, memberId, before: toJson(before), after: toJson(after),
     })),
   })

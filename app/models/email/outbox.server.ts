@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { EmailContext, EmailName, EmailProps, RenderedEmail } from '#emails/render.server.ts'
 import { Prisma, type EmailStatus } from '#app/generated/prisma/client.ts'
 import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
+import { getRemainingCents } from '#app/models/invoice/amounts.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -124,10 +125,21 @@ export async function queueEmailsForLater(messages: LaterMessage[], db: Db = pri
 const reviveDates = (value: unknown) =>
   JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) ? new Date(v) : v))
 
+/**
+ * Props a message rendered when sent takes from the database at that moment: an invoice email
+ * says what is left to pay then (the member's credit, or a payment since, may have paid it).
+ */
+async function currentProps(template: string, props: unknown) {
+  if (template !== 'new-invoice') return props
+  const invoice = props as EmailProps['new-invoice']
+  return { ...invoice, remainingCents: (await getRemainingCents(invoice.invoiceId)) ?? invoice.remainingCents }
+}
+
 /** Renders a message queued for later and stores what it says, before its first sending. */
 async function renderQueued(message: { id: number; template: string; renderLater: unknown }) {
   const { props, to } = message.renderLater as RenderLater
-  const rendered = await (await renderer()).renderEmail(message.template as EmailName, reviveDates(props) as never, emailContext(await getIspIdentity(), to))
+  const fresh = await currentProps(message.template, reviveDates(props))
+  const rendered = await (await renderer()).renderEmail(message.template as EmailName, fresh as never, emailContext(await getIspIdentity(), to))
   await prisma.emailMessage.update({ where: { id: message.id }, data: { ...renderedFields(rendered), renderLater: Prisma.DbNull } })
   return rendered
 }
@@ -142,6 +154,9 @@ export function createTransport(): Transport & { description: string } {
 
 /** Seconds before the next attempt: 1, 2, 4 … minutes, at most an hour. */
 export const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** Math.max(attempts - 1, 0), 3600)
+
+/** How long a message waits for the PDFs it attaches to be stored by the run that validated them. */
+export const PDF_WAIT_SECONDS = 600
 
 /** How long a worker may take to send one claimed batch before another may take it over. */
 const LEASE_SECONDS = 300
@@ -164,8 +179,12 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
     const claimed = await prisma.$queryRaw<Claimed[]>`
       UPDATE "EmailMessage" SET "lockedUntil" = ${new Date(at.getTime() + LEASE_SECONDS * 1000)}, attempts = attempts + 1
       WHERE id IN (
-        SELECT id FROM "EmailMessage"
+        SELECT id FROM "EmailMessage" e
         WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${at} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${at})
+          -- A message waits for the PDFs it attaches while whoever validated the invoices stores
+          -- them; past PDF_WAIT_SECONDS (that run died) the sender renders them itself.
+          AND (e."createdAt" < ${new Date(at.getTime() - PDF_WAIT_SECONDS * 1000)}
+               OR NOT EXISTS (SELECT 1 FROM "Invoice" i WHERE i.id = ANY(e."attachInvoiceIds") AND i."pdfSha256" IS NULL))
         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id, template, "toAddress", "fromAddress", subject, html, text, "renderLater", "messageId", "attachInvoiceIds", attempts`
     if (claimed.length === 0) return result

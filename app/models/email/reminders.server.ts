@@ -1,4 +1,4 @@
-import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/invoices.server.ts'
+import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/amounts.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -151,7 +151,7 @@ export type UnpaidReminderSkip = ReminderSkip & { number: string }
 
 export type UnpaidReminderResult = { recipients: UnpaidReminderRecipient[]; skipped: UnpaidReminderSkip[] }
 
-type OverdueInvoice = { id: number; number: string; date: Date; dueDate: Date; lastReminderAt: Date | null; memberId: number; remainingCents: number }
+type OverdueInvoice = { id: number; number: string; date: Date; dueDate: Date; lastReminderAt: Date | null; memberId: number; remainingCents: number; iban: string; bic: string }
 
 /**
  * Reminds members of their unpaid invoices (Coin era 2), one email per invoice with its PDF, and
@@ -162,7 +162,9 @@ type OverdueInvoice = { id: number; number: string; date: Date; dueDate: Date; l
 export async function remindUnpaidInvoices({ date, now = new Date(), dryRun = false }: { date: Date; now?: Date; dryRun?: boolean }): Promise<UnpaidReminderResult> {
   const invoices = await prisma.$queryRaw<OverdueInvoice[]>`
     SELECT i.id, i.number, i.date, i."dueDate", i."lastReminderAt", i."memberId",
-           (${REMAINING})::int AS "remainingCents"
+           (${REMAINING})::int AS "remainingCents",
+           -- How to pay, as the invoice itself says it.
+           COALESCE(i.seller->>'iban', '') AS iban, COALESCE(i.seller->>'bic', '') AS bic
     FROM "Invoice" i
     ${AMOUNTS_JOIN}
     WHERE i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."memberId" IS NOT NULL AND i.number IS NOT NULL
@@ -196,7 +198,10 @@ export async function remindUnpaidInvoices({ date, now = new Date(), dryRun = fa
         if (count === 0) return false
         await queueEmail({
           template: 'unpaid-invoice-reminder',
-          props: { number: invoice.number, date: invoice.date, dueDate: invoice.dueDate, remainingCents: invoice.remainingCents, invoiceUrl: `${baseUrl}/invoices/${invoice.id}`, automatic: true },
+          props: {
+            number: invoice.number, date: invoice.date, dueDate: invoice.dueDate, remainingCents: invoice.remainingCents, invoiceUrl: `${baseUrl}/invoices/${invoice.id}`, automatic: true,
+            paymentReference: invoice.number, iban: invoice.iban, bic: invoice.bic,
+          },
           member,
           administrative: true,
           attachInvoiceIds: [invoice.id],

@@ -1,13 +1,13 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { queueEmailsForLater, recipientSelect } from '#app/models/email/outbox.server.ts'
+import { recordAudit } from '#app/models/audit/audit.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { reconcileMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
-import { newInvoiceEmail } from './invoices.server.ts'
+import { draftLabel, queueNewInvoiceEmails } from './invoices.server.ts'
 import { billingMonth, planMemberInvoice, type ChargeableSubscription, type PlannedLine, type SkipReason } from './charge.ts'
 import { invoicesMissingPdf, storeMissingPdfs, type Render } from './pdf.server.ts'
-import { allocateInvoiceNumbers } from './validate.server.ts'
+import { allocateInvoiceNumbers, captureIdentities, refusingTakenNumbers } from './validate.server.ts'
 
 type Tx = Prisma.TransactionClient
 
@@ -49,6 +49,8 @@ export type ChargeSummary = {
   firstNumber: string | null
   lastNumber: string | null
   skipped: Record<SkipReason | 'zeroTotal', number>
+  /** Subscriptions a staff draft holds (the run left them to that draft): who, and which draft. */
+  heldByDrafts: { memberId: number; username: string; draftId: number; draft: string }[]
   pdfs: number
   pdfMs: number
 }
@@ -78,19 +80,21 @@ async function loadCandidates(start: Date, end: Date) {
 
 /** What is already billed for these subscriptions from `start` on, and whether any line names them. */
 async function loadBilled(db: Tx, ids: number[], start: Date) {
-  const rows = await db.$queryRaw<{ id: number; hasLines: boolean; periods: [string, string][] }[]>`
+  const rows = await db.$queryRaw<{ id: number; hasLines: boolean; periods: [string, string, number | null][] }[]>`
     SELECT s.id,
            EXISTS (SELECT 1 FROM "InvoiceLine" l WHERE l."subscriptionId" = s.id) AS "hasLines",
-           COALESCE((SELECT json_agg(json_build_array(l."periodFrom", l."periodTo")) FROM "InvoiceLine" l
+           COALESCE((SELECT json_agg(json_build_array(l."periodFrom", l."periodTo", CASE WHEN NOT i.validated THEN i.id END))
+                     FROM "InvoiceLine" l JOIN "Invoice" i ON i.id = l."invoiceId"
                      WHERE l."subscriptionId" = s.id AND l."periodTo" >= ${start}::date), '[]'::json) AS periods
     FROM unnest(${ids}::int[]) AS s(id)`
-  return new Map(rows.map((r) => [r.id, { hasLines: r.hasLines, billedPeriods: r.periods.map(([from, to]) => ({ from: new Date(`${from}T00:00:00Z`), to: new Date(`${to}T00:00:00Z`) })) }]))
+  const day = (iso: string) => new Date(`${iso}T00:00:00Z`)
+  return new Map(rows.map((r) => [r.id, { hasLines: r.hasLines, billedPeriods: r.periods.map(([from, to, draftId]) => ({ from: day(from), to: day(to), draftId })) }]))
 }
 
 function emptySummary(month: string, dryRun: boolean, members: number): ChargeSummary {
   return {
     month, dryRun, members, invoices: 0, lines: 0, totalCents: 0, firstNumber: null, lastNumber: null,
-    skipped: { nonBillable: 0, alreadyBilled: 0, notInPeriod: 0, zeroTotal: 0 }, pdfs: 0, pdfMs: 0,
+    skipped: { nonBillable: 0, alreadyBilled: 0, notInPeriod: 0, heldByDraft: 0, zeroTotal: 0 }, heldByDrafts: [], pdfs: 0, pdfMs: 0,
   }
 }
 
@@ -98,13 +102,23 @@ function emptySummary(month: string, dryRun: boolean, members: number): ChargeSu
 async function planBatch(db: Tx, batch: [number, Candidate[]][], start: Date, date: Date, vatBasisPoints: number, summary: ChargeSummary) {
   const billed = await loadBilled(db, batch.flatMap(([, subs]) => subs.map((s) => s.id)), start)
   const invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[] = []
+  const held: { memberId: number; draftId: number }[] = []
   for (const [memberId, subs] of batch) {
     const plan = planMemberInvoice(subs.map((s) => ({ ...s, ...billed.get(s.id)! })), date, vatBasisPoints)
-    for (const { reason } of plan.skipped) summary.skipped[reason] += 1
+    for (const { reason, draftId } of plan.skipped) {
+      summary.skipped[reason] += 1
+      if (draftId !== undefined && !held.some((h) => h.draftId === draftId)) held.push({ memberId, draftId })
+    }
     if (plan.lines.length === 0) continue
     // Coin refuses to validate a zero invoice (free offers): nothing to send.
     if (plan.totalCents === 0) summary.skipped.zeroTotal += 1
     else invoices.push({ memberId, ...plan })
+  }
+  if (held.length > 0) {
+    const usernames = new Map((await db.member.findMany({ where: { id: { in: held.map((h) => h.memberId) } }, select: { id: true, username: true } })).map((m) => [m.id, m.username]))
+    for (const h of held) {
+      if (!summary.heldByDrafts.some((known) => known.draftId === h.draftId)) summary.heldByDrafts.push({ ...h, username: usernames.get(h.memberId) ?? '', draft: draftLabel(h.draftId) })
+    }
   }
   return invoices
 }
@@ -126,24 +140,28 @@ async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLi
     SELECT * FROM unnest(${lines.map((l) => l.invoiceId)}::int[], ${lines.map((l) => l.label)}::text[], ${lines.map((l) => l.unitCents)}::int[],
                          ${lines.map((l) => l.quantityHundredths)}::int[], ${lines.map((l) => l.vatBasisPoints)}::int[], ${lines.map((l) => l.subscriptionId)}::int[],
                          ${lines.map((l) => day(l.periodFrom))}::date[], ${lines.map((l) => day(l.periodTo))}::date[], ${lines.map((l) => l.isSetupFee)}::boolean[])`
+  const ids = invoices.map((i) => idOf.get(i.memberId)!)
+  await captureIdentities(tx, ids, isp)
   const numbers = await allocateInvoiceNumbers(tx, { kind: 'INVOICE', date: invoiceDate, count: invoices.length })
-  await tx.$executeRaw`
+  await refusingTakenNumbers(tx.$executeRaw`
     UPDATE "Invoice" i SET validated = true, "validatedAt" = now(), number = v.number, "totalCents" = v.total
-    FROM unnest(${invoices.map((i) => idOf.get(i.memberId)!)}::int[], ${numbers}::text[], ${invoices.map((i) => i.totalCents)}::int[]) AS v(id, number, total)
-    WHERE i.id = v.id`
-  // Each member is sent the invoice, rendered when the worker sends it (rendering here would
-  // double the run); queued in this transaction, so it exists exactly when the invoice does.
-  const recipients = new Map((await tx.member.findMany({ where: { id: { in: memberIds } }, select: recipientSelect })).map((m) => [m.id, m]))
-  await queueEmailsForLater(invoices.map((invoice, i) => newInvoiceEmail(
-    { id: idOf.get(invoice.memberId)!, number: numbers[i], date: invoiceDate, dueDate, totalCents: invoice.totalCents }, recipients.get(invoice.memberId)!, isp,
-  )), tx)
+    FROM unnest(${ids}::int[], ${numbers}::text[], ${invoices.map((i) => i.totalCents)}::int[]) AS v(id, number, total)
+    WHERE i.id = v.id`)
   // Credit (overpayments) pays the new invoices at once, as any validation does.
   const withCredit = await tx.$queryRaw<{ memberId: number }[]>`
     SELECT DISTINCT p."memberId" FROM "Payment" p
     WHERE p."memberId" = ANY(${memberIds}::int[])
       AND p."amountCents" > COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0)`
   for (const { memberId } of withCredit) await reconcileMember(tx, memberId)
-  return { ids: [...idOf.values()], numbers }
+  // Each member is sent the invoice; the message waits for the PDF the run stores next, and is
+  // rendered when sent, saying what is left to pay then. Queued in this transaction, so it
+  // exists exactly when the invoice does.
+  await queueNewInvoiceEmails(tx, ids)
+  await recordAudit(tx, invoices.map((invoice, i) => ({
+    actorId: null, action: 'invoice.charge' as const, entity: 'invoice' as const, entityId: ids[i], memberId: invoice.memberId,
+    after: { number: numbers[i], totalCents: invoice.totalCents, date: invoiceDate },
+  })))
+  return { ids, numbers }
 }
 
 /** Runs `charge_subscriptions` for the month of `options.date`; see the module comment. */

@@ -12,8 +12,8 @@ export type ChargeableSubscription = {
   offer: { name: string; billingPeriodMonths: number; periodFeeCents: number; initialFeeCents: number; nonBillable: boolean }
   /** True when some invoice line already references this subscription (set-up fee billed). */
   hasLines: boolean
-  /** Billed periods of this subscription that may overlap the period billed now. */
-  billedPeriods: { from: Date; to: Date }[]
+  /** Billed periods of this subscription that may overlap the period billed now; `draftId` when a draft holds it. */
+  billedPeriods: { from: Date; to: Date; draftId: number | null }[]
 }
 
 export type PlannedLine = {
@@ -27,17 +27,18 @@ export type PlannedLine = {
   isSetupFee: boolean
 }
 
-export type SkipReason = 'nonBillable' | 'alreadyBilled' | 'notInPeriod'
+export type SkipReason = 'nonBillable' | 'alreadyBilled' | 'notInPeriod' | 'heldByDraft'
 
-export type MemberPlan = { lines: PlannedLine[]; totalCents: number; skipped: { subscriptionId: number; reason: SkipReason }[] }
+export type MemberPlan = { lines: PlannedLine[]; totalCents: number; skipped: { subscriptionId: number; reason: SkipReason; draftId?: number }[] }
 
 export const SETUP_FEE_SUFFIX = 'Frais de mise en service'
 
 /**
  * The lines of one member's invoice for the month of `date`: for each subscription of a billable
- * offer, the billing period starting on the first of the month (clamped to the subscription and
- * resign dates, prorated by days) unless a billed period overlaps it; and the set-up fee the
- * first time a subscription is billed.
+ * offer, the set-up fee the first time it is billed, and the billing period starting on the first
+ * of the month (clamped to the subscription and resign dates, prorated by days) unless it is a
+ * single day or a billed period overlaps it. A staff draft holding the period skips the
+ * subscription too, and says which draft.
  */
 export function planMemberInvoice(subscriptions: ChargeableSubscription[], date: Date, vatBasisPoints: number): MemberPlan {
   const lines: PlannedLine[] = []
@@ -48,12 +49,9 @@ export function planMemberInvoice(subscriptions: ChargeableSubscription[], date:
       continue
     }
     const period = billedPeriod(s, date, s.offer.billingPeriodMonths)
-    if (!period) {
-      skipped.push({ subscriptionId: s.id, reason: 'notInPeriod' })
-      continue
-    }
-    if (s.billedPeriods.some((billed) => periodsOverlap(billed, period))) {
-      skipped.push({ subscriptionId: s.id, reason: 'alreadyBilled' })
+    const overlapping = period && s.billedPeriods.find((billed) => periodsOverlap(billed, period))
+    if (overlapping) {
+      skipped.push(overlapping.draftId === null ? { subscriptionId: s.id, reason: 'alreadyBilled' } : { subscriptionId: s.id, reason: 'heldByDraft', draftId: overlapping.draftId })
       continue
     }
     if (!s.hasLines && s.offer.initialFeeCents > 0) {
@@ -61,6 +59,10 @@ export function planMemberInvoice(subscriptions: ChargeableSubscription[], date:
         label: `${s.offer.name} - ${SETUP_FEE_SUFFIX}`, unitCents: s.offer.initialFeeCents, quantityHundredths: 100, vatBasisPoints,
         subscriptionId: s.id, periodFrom: null, periodTo: null, isSetupFee: true,
       })
+    }
+    if (!period) {
+      skipped.push({ subscriptionId: s.id, reason: 'notInPeriod' })
+      continue
     }
     lines.push({
       label: s.offer.name, unitCents: s.offer.periodFeeCents, quantityHundredths: period.quantityHundredths, vatBasisPoints,

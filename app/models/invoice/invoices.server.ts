@@ -1,11 +1,14 @@
 import { Prisma, type InvoiceStatus } from '#app/generated/prisma/client.ts'
-import { queueEmail, recipientSelect, type Recipient } from '#app/models/email/outbox.server.ts'
+import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
+import { queueEmailsForLater, recipientSelect } from '#app/models/email/outbox.server.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { lockMember, reconcileMember, withMemberAccounts } from '#app/models/payment/payments.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
+import { AMOUNTS_JOIN, REMAINING } from './amounts.server.ts'
 import { lineTotalCents } from './rules.ts'
+import { buyerOf, readBuyer, readSeller, sellerOf } from './snapshot.ts'
 import { validateInvoiceIn } from './validate.server.ts'
 
 type Tx = Prisma.TransactionClient
@@ -129,35 +132,46 @@ export function deleteDraft(id: number) {
 }
 
 /**
- * Validates a draft, reconciles the member's account and queues the "new invoice" email with
- * the PDF attached (the PDF is rendered by then, or when the email is sent). Returns the number.
+ * Validates a draft, reconciles the member's account (credit pays the new invoice) and queues the
+ * "new invoice" email, which waits for the PDF and says what is left to pay when it is sent.
+ * Returns the number.
  */
-export function validateDraft(input: { id: number; today: Date; paymentDelayDays: number }) {
+export function validateDraft({ actorId = null, ...input }: { id: number; today: Date; paymentDelayDays: number } & Actor) {
   return prisma.$transaction(async (tx) => {
-    const { number, memberId, kind } = await validateInvoiceIn(tx, input)
+    const { number, memberId, kind, totalCents, dueDate } = await validateInvoiceIn(tx, input)
+    await recordAudit(tx, { actorId, action: 'invoice.validate', entity: 'invoice', entityId: input.id, memberId, after: { number, totalCents, date: input.today, dueDate } })
     if (memberId === null) return number
     await reconcileMember(tx, memberId)
-    if (kind === 'INVOICE') await queueNewInvoiceEmail(tx, input.id)
+    if (kind === 'INVOICE') await queueNewInvoiceEmails(tx, [input.id])
     return number
   })
 }
 
-/** The "new invoice" email of a validated invoice: what it says, its PDF attached, how to pay. */
-export function newInvoiceEmail(invoice: { id: number; number: string; date: Date; dueDate: Date | null; totalCents: number }, member: Recipient, isp: { iban: string; bic: string }) {
-  return {
-    template: 'new-invoice' as const,
-    member,
-    attachInvoiceIds: [invoice.id],
-    props: {
-      number: invoice.number, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents,
-      invoiceUrl: `${getEnv().PUBLIC_URL}/invoices/${invoice.id}`, paymentReference: invoice.number, iban: isp.iban, bic: isp.bic,
-    },
-  }
-}
-
-async function queueNewInvoiceEmail(tx: Tx, id: number) {
-  const { member, number, ...invoice } = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { id: true, number: true, date: true, dueDate: true, totalCents: true, member: { select: recipientSelect } } })
-  await queueEmail(newInvoiceEmail({ ...invoice, number: number! }, member!, await getIspIdentity(tx)), tx)
+/**
+ * Queues the "new invoice" email of validated invoices, unrendered: the worker renders each when
+ * it sends it, once the PDF it attaches is stored, with what is left to pay at that moment
+ * (outbox.server.ts). What it says about the invoice comes from the invoice's own snapshot.
+ */
+export async function queueNewInvoiceEmails(tx: Tx, ids: number[]) {
+  const invoices = await tx.invoice.findMany({
+    where: { id: { in: ids }, validated: true, kind: 'INVOICE', memberId: { not: null } },
+    select: { id: true, number: true, date: true, dueDate: true, totalCents: true, seller: true, member: { select: recipientSelect } },
+  })
+  const baseUrl = getEnv().PUBLIC_URL
+  await queueEmailsForLater(invoices.map(({ member, number, seller, ...invoice }) => {
+    const isp = readSeller(seller)
+    return {
+      template: 'new-invoice' as const,
+      member: member!,
+      attachInvoiceIds: [invoice.id],
+      props: {
+        invoiceId: invoice.id, number: number!, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents,
+        // Until it is rendered: what the member owes now (their credit may have paid part of it).
+        remainingCents: invoice.totalCents,
+        invoiceUrl: `${baseUrl}/invoices/${invoice.id}`, paymentReference: number!, iban: isp?.iban ?? '', bic: isp?.bic ?? '',
+      },
+    }
+  }), tx)
 }
 
 /**
@@ -166,9 +180,9 @@ async function queueNewInvoiceEmail(tx: Tx, id: number) {
  * allocated to it beyond the new due amount is released (newest allocation first) and becomes
  * credit, which reconciliation then uses for the member's other open invoices.
  */
-export function createCreditNote({ invoiceId, amountCents, reason, today, paymentDelayDays }: {
+export function createCreditNote({ invoiceId, amountCents, reason, today, paymentDelayDays, actorId = null }: {
   invoiceId: number; amountCents: number; reason: string; today: Date; paymentDelayDays: number
-}) {
+} & Actor) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
   return prisma.$transaction(async (tx) => {
     const invoice = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { memberId: true, validated: true, kind: true, number: true, totalCents: true } })
@@ -186,6 +200,10 @@ export function createCreditNote({ invoiceId, amountCents, reason, today, paymen
       select: { id: true },
     })
     const { number } = await validateInvoiceIn(tx, { id: note.id, today, paymentDelayDays })
+    await recordAudit(tx, [
+      { actorId, action: 'invoice.creditNote', entity: 'invoice', entityId: invoiceId, memberId: invoice.memberId, before: { dueCents }, after: { dueCents: dueCents - amountCents, creditNote: number } },
+      { actorId, action: 'invoice.validate', entity: 'invoice', entityId: note.id, memberId: invoice.memberId, after: { number, totalCents: -amountCents, date: today, credits: invoice.number } },
+    ])
     await releaseAllocationsBeyond(tx, invoiceId, dueCents - amountCents)
     if (invoice.memberId !== null) await reconcileMember(tx, invoice.memberId)
     return { id: note.id, number }
@@ -204,20 +222,23 @@ async function releaseAllocationsBeyond(tx: Tx, invoiceId: number, dueCents: num
   }
 }
 
-/** Marks a validated invoice disputed (TROUBLE: no automatic allocation) or back to normal. */
-export async function setInvoiceDisputed(id: number, disputed: boolean) {
+/**
+ * Marks a validated invoice disputed (TROUBLE: no automatic allocation, but a payment forced onto
+ * it still pays it) or back to normal; reconciliation then closes it if nothing is left to pay.
+ */
+export async function setInvoiceDisputed({ id, disputed, actorId = null }: { id: number; disputed: boolean } & Actor) {
   const invoice = await prisma.invoice.findUnique({ where: { id }, select: { memberId: true, validated: true, kind: true } })
   if (!invoice) throw notFound()
   if (!invoice.validated || invoice.kind !== 'INVOICE' || invoice.memberId === null) throw new DomainError({ code: 'INVOICE_NOT_PAYABLE', message: 'invoiceNotPayable' })
-  return withMemberAccounts(invoice.memberId, (tx) => tx.invoice.update({ where: { id }, data: { status: disputed ? 'TROUBLE' : 'OPEN' } }))
+  const memberId = invoice.memberId
+  return withMemberAccounts(memberId, async (tx) => {
+    const { status } = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { status: true } })
+    const next = disputed ? 'TROUBLE' : 'OPEN'
+    await tx.invoice.update({ where: { id }, data: { status: next } })
+    await recordAudit(tx, { actorId, action: disputed ? 'invoice.dispute' : 'invoice.undispute', entity: 'invoice', entityId: id, memberId, before: { status }, after: { status: next } })
+  })
 }
 
-/** Due and remaining amounts of every invoice, as SQL joined on `i`: credit notes lower the due amount. */
-export const AMOUNTS_JOIN = Prisma.sql`
-  LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id
-  LEFT JOIN (SELECT "invoiceId" AS id, sum("amountCents") AS paid FROM "PaymentAllocation" GROUP BY 1) a ON a.id = i.id`
-/** What is left to pay on invoice `i` (with AMOUNTS_JOIN): 0 for drafts and credit notes. */
-export const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
 /** Invoice `i` is late on `today`: validated, open, due before, and not fully paid. */
 const overdueOn = (today: Date) => Prisma.sql`(i.validated AND i.kind = 'INVOICE' AND i.status = 'OPEN' AND i."dueDate" < ${today}::date AND ${REMAINING} > 0)`
 
@@ -271,7 +292,8 @@ async function queryInvoices(filter: InvoiceFilter, today: Date, page: Prisma.Sq
            (${REMAINING})::int AS "remainingCents",
            ${overdueOn(today)} AS overdue,
            i."memberId", m.username,
-           COALESCE(NULLIF(m."organizationName", ''), NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
+           -- The name the invoice was issued to; a draft's member as they are now.
+           COALESCE(i.buyer->>'name', NULLIF(m."organizationName", ''), NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
            (count(*) OVER ())::int AS count,
            (sum(CASE WHEN i.validated THEN i."totalCents" ELSE 0 END) OVER ())::int AS "sumTotal",
            (sum(${REMAINING}) OVER ())::int AS "sumRemaining"
@@ -320,9 +342,9 @@ export async function getInvoice(id: number, { memberId, today }: { memberId?: n
     where: { id },
     select: {
       id: true, number: true, kind: true, status: true, validated: true, validatedAt: true, date: true, dueDate: true, totalCents: true, memberId: true,
-      pdfSha256: true,
-      member: { select: { id: true, username: true, type: true, firstName: true, lastName: true, nickname: true, organizationName: true, address: true, postalCode: true, city: true, country: true, email: true } },
-      creditedInvoice: { select: { id: true, number: true } },
+      pdfSha256: true, buyer: true, seller: true,
+      member: { select: { id: true, username: true, type: true, firstName: true, lastName: true, organizationName: true, address: true, postalCode: true, city: true, country: true, email: true, language: true } },
+      creditedInvoice: { select: { id: true, number: true, date: true } },
       creditNotes: { where: { validated: true }, select: { id: true, number: true, date: true, totalCents: true }, orderBy: { id: 'asc' } },
       lines: {
         orderBy: { id: 'asc' },
@@ -333,13 +355,20 @@ export async function getInvoice(id: number, { memberId, today }: { memberId?: n
   })
   if (!invoice) return null
   if (memberId !== undefined && (invoice.memberId !== memberId || !invoice.validated)) return null
+  const { buyer: buyerJson, seller: sellerJson, member, ...rest } = invoice
+  // A validated invoice shows what it captured; a draft, the member and the ISP as they are now.
+  const seller = readSeller(sellerJson) ?? sellerOf(await getIspIdentity(), null)
+  const buyer = invoice.validated ? (buyerJson ? readBuyer(buyerJson) : null) : member && buyerOf(member)
   const lines = invoice.lines.map((line) => ({ ...line, totalCents: lineTotalCents(line) }))
   const totalCents = invoice.validated ? invoice.totalCents : lines.reduce((sum, l) => sum + l.totalCents, 0)
   const dueCents = totalCents + invoice.creditNotes.reduce((sum, c) => sum + c.totalCents, 0)
   const paidCents = invoice.allocations.reduce((sum, a) => sum + a.amountCents, 0)
   const remainingCents = invoice.validated && invoice.kind === 'INVOICE' ? Math.max(dueCents - paidCents, 0) : 0
   const overdue = invoice.validated && invoice.status === 'OPEN' && remainingCents > 0 && invoice.dueDate !== null && invoice.dueDate < today
-  return { ...invoice, lines, totalCents, dueCents, paidCents, remainingCents, overdue, label: invoice.number ?? draftLabel(invoice.id) }
+  return {
+    ...rest, member: member && { id: member.id, username: member.username }, buyer, seller,
+    lines, totalCents, dueCents, paidCents, remainingCents, overdue, label: invoice.number ?? draftLabel(invoice.id),
+  }
 }
 
 /** The id of the invoice with this number, or null. */

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { renderInvoicePdf, type InvoicePdfData } from '#app/integrations/pdf/invoice-pdf.server.ts'
-import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
-import { displayName } from '#app/models/member/username.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { readBuyer, readSeller } from './snapshot.ts'
 
 /**
- * An invoice's PDF is rendered once, right after validation, from the frozen invoice, and
- * stored with its SHA-256: every download returns those bytes. Rendering happens outside the
+ * An invoice's PDF is rendered once, right after validation, from the frozen invoice (its lines
+ * and the buyer and seller it captured), and stored with its SHA-256: every download returns
+ * those bytes, and a render at any later time gives the same bytes. Rendering happens outside the
  * validating transaction (it is the slow part); an invoice validated by a run that died before
  * its PDF was stored gets it on the next run or the first download.
  */
@@ -15,28 +15,38 @@ import { prisma } from '#app/utils/db.server.ts'
 export type Render = (data: InvoicePdfData) => Promise<Uint8Array>
 
 const pdfSelect = {
-  id: true, kind: true, number: true, date: true, dueDate: true, validated: true, validatedAt: true,
-  creditedInvoice: { select: { number: true } },
-  member: { select: { type: true, firstName: true, lastName: true, nickname: true, organizationName: true, username: true, address: true, postalCode: true, city: true, country: true, email: true, language: true } },
+  id: true, kind: true, number: true, date: true, dueDate: true, validated: true, validatedAt: true, buyer: true, seller: true,
+  creditedInvoice: { select: { number: true, date: true } },
   lines: { orderBy: { id: 'asc' }, select: { label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, periodFrom: true, periodTo: true } },
 } satisfies Prisma.InvoiceSelect
 
 type PdfSource = Prisma.InvoiceGetPayload<{ select: typeof pdfSelect }>
+type Logo = { bytes: Uint8Array; mimeType: string }
 
-/** What the PDF prints, from an invoice row and the ISP identity. */
-function toPdfData(invoice: PdfSource, isp: IspIdentity): InvoicePdfData {
-  const member = invoice.member
+/** The logos these invoices name, by hash. */
+async function loadLogos(invoices: PdfSource[]) {
+  const hashes = [...new Set(invoices.flatMap((i) => readSeller(i.seller)?.logoSha256 ?? []))]
+  if (hashes.length === 0) return new Map<string, Logo>()
+  const rows = await prisma.ispLogo.findMany({ where: { sha256: { in: hashes } }, select: { sha256: true, bytes: true, mimeType: true } })
+  return new Map(rows.map((r) => [r.sha256, { bytes: new Uint8Array(r.bytes), mimeType: r.mimeType }]))
+}
+
+/** What the PDF prints: only what the invoice captured when it was validated. */
+function toPdfData(invoice: PdfSource, logos: Map<string, Logo>): InvoicePdfData {
+  const seller = readSeller(invoice.seller)
+  if (!seller) throw new Error(`invoice ${invoice.number} has no seller snapshot`)
+  const { language, ...member } = readBuyer(invoice.buyer)
+  const { logoSha256, ...isp } = seller
+  const logo = logoSha256 ? logos.get(logoSha256) : undefined
   return {
     kind: invoice.kind,
     number: invoice.number!,
     date: invoice.date,
     dueDate: invoice.dueDate,
-    creditedNumber: invoice.creditedInvoice?.number ?? null,
-    language: member?.language ?? 'fr',
-    isp,
-    member: member
-      ? { name: displayName(member), address: member.address, postalCode: member.postalCode, city: member.city, country: member.country, email: member.email }
-      : { name: '', address: '', postalCode: '', city: '', country: '', email: '' },
+    credited: invoice.creditedInvoice?.number ? { number: invoice.creditedInvoice.number, date: invoice.creditedInvoice.date } : null,
+    language,
+    isp: { ...isp, logo: logo?.bytes ?? null, logoMimeType: logo?.mimeType ?? null },
+    member,
     lines: invoice.lines,
     paymentReference: invoice.number!,
     validatedAt: invoice.validatedAt ?? invoice.date,
@@ -52,11 +62,9 @@ export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).
  */
 export async function storeMissingPdfs(ids: number[], render: Render = renderInvoicePdf) {
   if (ids.length === 0) return 0
-  const [isp, invoices] = await Promise.all([
-    getIspIdentity(),
-    prisma.invoice.findMany({ where: { id: { in: ids }, validated: true, pdfSha256: null }, select: pdfSelect }),
-  ])
-  const pdfs = await Promise.all(invoices.map(async (invoice) => ({ id: invoice.id, pdf: await render(toPdfData(invoice, isp)) })))
+  const invoices = await prisma.invoice.findMany({ where: { id: { in: ids }, validated: true, pdfSha256: null }, select: pdfSelect })
+  const logos = await loadLogos(invoices)
+  const pdfs = await Promise.all(invoices.map(async (invoice) => ({ id: invoice.id, pdf: await render(toPdfData(invoice, logos)) })))
   if (pdfs.length === 0) return 0
   return prisma.$executeRaw`
     UPDATE "Invoice" i SET pdf = v.pdf, "pdfSha256" = v.sha

@@ -5,20 +5,10 @@ import { addDays, addMonths } from '#app/utils/dates.ts'
  * quantities in hundredths (1.00 = 100), VAT rates in basis points (20 % = 2000).
  */
 
-/** Invoice numbers: YYYY-MM-NNNNNN, a six-digit sequence restarting every month. */
-const NUMBER = /^(\d{4})-(\d{2})-(\d{6})$/
-
-/** The sequence index of a number of the current scheme in the month of `date`, else null. */
-export function invoiceNumberIndex(number: string, date: Date) {
-  const match = NUMBER.exec(number)
-  if (!match) return null
-  const sameMonth = Number(match[1]) === date.getUTCFullYear() && Number(match[2]) === date.getUTCMonth() + 1
-  return sameMonth ? Number(match[3]) : null
-}
-
 /**
- * The number following `lastIndex` (the highest index of the month, or null for the first invoice
- * of the month): 2025-03 and 41 give 2025-03-000042. Older numbering schemes are never passed here.
+ * Invoice numbers: YYYY-MM-NNNNNN, a six-digit sequence restarting every month (credit notes:
+ * AV-YYYY-MM-NNNNNN). The number following `lastIndex` (the highest index of the month, or null
+ * for the first of the month): 2025-03 and 41 give 2025-03-000042.
  */
 export function formatInvoiceNumber(date: Date, lastIndex: number | null, prefix = '') {
   const index = (lastIndex ?? 0) + 1
@@ -48,6 +38,23 @@ export function lineVatCents(line: { unitCents: number; quantityHundredths: numb
   return lineTotalCents(line) - lineTotalCents({ ...line, vatBasisPoints: 0 })
 }
 
+/**
+ * The totals of each VAT rate, lowest rate first: base excluding VAT and VAT, each the sum of its
+ * lines' integer cents, so base + VAT over all rates is the invoice's total.
+ */
+export function vatBreakdown(lines: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }[]) {
+  const byRate = new Map<number, { vatBasisPoints: number; baseCents: number; vatCents: number }>()
+  for (const line of lines) {
+    const rate = line.vatBasisPoints ?? 0
+    const row = byRate.get(rate) ?? { vatBasisPoints: rate, baseCents: 0, vatCents: 0 }
+    const vat = lineVatCents(line)
+    row.baseCents += lineTotalCents(line) - vat
+    row.vatCents += vat
+    byRate.set(rate, row)
+  }
+  return [...byRate.values()].sort((a, b) => a.vatBasisPoints - b.vatBasisPoints)
+}
+
 export function invoiceTotalCents(lines: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }[]) {
   return lines.reduce((sum, line) => sum + lineTotalCents(line), 0)
 }
@@ -61,7 +68,7 @@ export type BilledPeriod = { from: Date; to: Date; quantityHundredths: number }
  * billing period starts on the first of the month and lasts `billingPeriodMonths`; it is clamped
  * to the subscription and resign dates; the quantity is the prorata of days, in hundredths,
  * rounded half up (subscribed on 15 January, 3-month period: 76 / 90 days = 0.84). Null when
- * nothing is left to bill.
+ * nothing, or a single day, is left to bill.
  */
 export function billedPeriod(
   s: { subscriptionDate: Date; resignDate: Date | null },
@@ -72,7 +79,9 @@ export function billedPeriod(
   const end = addDays(addMonths(start, billingPeriodMonths), -1)
   const from = s.subscriptionDate > start ? s.subscriptionDate : start
   const to = s.resignDate && s.resignDate < end ? s.resignDate : end
-  if (from > to) return null
+  // As in Coin, a period of a single day (starting on the month's last day, or resigned on its
+  // first) is not billed: it would make a few-cent invoice of its own.
+  if (from >= to) return null
   const quantityHundredths = divideHalfUp(BigInt(daysBetweenInclusive(from, to)) * 100n, BigInt(daysBetweenInclusive(start, end)))
   return { from, to, quantityHundredths }
 }
@@ -82,14 +91,16 @@ export function periodsOverlap(a: { from: Date; to: Date }, b: { from: Date; to:
   return a.to >= b.from && a.from <= b.to
 }
 
-type Payment = { id: number; date: Date; unallocatedCents: number; forcedInvoiceId?: number | null }
-type OpenInvoice = { id: number; date: Date; remainingCents: number }
+type Payment = { id: number; date: Date; unallocatedCents: number; forcedInvoiceId?: number | null; refusedInvoiceIds?: number[] }
+type OpenInvoice = { id: number; date: Date; remainingCents: number; disputed?: boolean }
 
 /**
  * Coin's reconciliation (§2.6.4): the oldest payment with money left pays its forced invoice if
  * that is still open, else the oldest open invoice, for as much as both allow; repeat while both
  * remain. Returns the allocations to record. Unlike Coin, what a payment has left once its forced
- * invoice is paid goes on to the oldest open invoices instead of staying aside for ever.
+ * invoice is paid goes on to the oldest open invoices instead of staying aside for ever. A
+ * disputed invoice takes only the payments forced onto it, and a payment never pays an invoice
+ * staff took it off (`refusedInvoiceIds`).
  */
 export function allocateFifo(payments: Payment[], invoices: OpenInvoice[]) {
   const byDate = <T extends { date: Date; id: number }>(a: T, b: T) => a.date.getTime() - b.date.getTime() || a.id - b.id
@@ -97,9 +108,10 @@ export function allocateFifo(payments: Payment[], invoices: OpenInvoice[]) {
   const open = invoices.filter((i) => i.remainingCents > 0).map((i) => ({ ...i })).sort(byDate)
   const allocations: { paymentId: number; invoiceId: number; amountCents: number }[] = []
   for (const payment of pay) {
+    const allowed = (i: OpenInvoice) => i.remainingCents > 0 && !payment.refusedInvoiceIds?.includes(i.id)
     while (payment.unallocatedCents > 0) {
-      const forced = payment.forcedInvoiceId ? open.find((i) => i.id === payment.forcedInvoiceId && i.remainingCents > 0) : undefined
-      const target = forced ?? open.find((i) => i.remainingCents > 0)
+      const forced = payment.forcedInvoiceId ? open.find((i) => i.id === payment.forcedInvoiceId && allowed(i)) : undefined
+      const target = forced ?? open.find((i) => allowed(i) && !i.disputed)
       if (!target) break
       const amountCents = Math.min(payment.unallocatedCents, target.remainingCents)
       allocations.push({ paymentId: payment.id, invoiceId: target.id, amountCents })

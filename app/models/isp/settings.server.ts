@@ -33,6 +33,7 @@ const identitySelect = {
   vatMention: true,
   defaultVatBasisPoints: true,
   latePaymentMention: true,
+  vatNumber: true,
   logo: true,
   logoMimeType: true,
 } satisfies Prisma.IspSettingsSelect
@@ -56,6 +57,7 @@ const EMPTY_IDENTITY: IspIdentity = {
   vatMention: '',
   defaultVatBasisPoints: 0,
   latePaymentMention: '',
+  vatNumber: '',
   logo: null,
   logoMimeType: null,
 }

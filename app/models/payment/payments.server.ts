@@ -1,4 +1,6 @@
 import type { PaymentMethod, Prisma } from '#app/generated/prisma/client.ts'
+import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
+import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/amounts.server.ts'
 import { allocateFifo } from '#app/models/invoice/rules.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
@@ -37,11 +39,12 @@ async function memberInvoiceAmounts(tx: Tx, memberId: number) {
     ORDER BY i.date, i.id`
 }
 
-/** A member's payments with what is left of each after its allocations, in cents. */
+/** A member's payments with what is left of each after its allocations, in cents, and the invoices staff took each off. */
 async function memberPaymentAmounts(tx: Tx, memberId: number) {
-  return tx.$queryRaw<{ id: number; date: Date; forcedInvoiceId: number | null; amountCents: number; unallocatedCents: number }[]>`
+  return tx.$queryRaw<{ id: number; date: Date; forcedInvoiceId: number | null; amountCents: number; unallocatedCents: number; refusedInvoiceIds: number[] }[]>`
     SELECT p.id, p.date, p."forcedInvoiceId", p."amountCents",
-           (p."amountCents" - COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0))::int AS "unallocatedCents"
+           (p."amountCents" - COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0))::int AS "unallocatedCents",
+           ARRAY(SELECT r."invoiceId" FROM "AllocationRefusal" r WHERE r."paymentId" = p.id) AS "refusedInvoiceIds"
     FROM "Payment" p WHERE p."memberId" = ${memberId}
     ORDER BY p.date, p.id`
 }
@@ -49,19 +52,22 @@ async function memberPaymentAmounts(tx: Tx, memberId: number) {
 /**
  * Coin's `update_accounting_for_member`: allocates unallocated money to open invoices (forced
  * invoice first, then oldest first), closes invoices with nothing left to pay and reopens closed
- * ones that are no longer paid. Disputed invoices (TROUBLE) take no money automatically. Call it
- * inside a transaction that locked the member.
+ * ones that are no longer paid. Disputed invoices (TROUBLE) take only the payments forced onto
+ * them, and are closed once nothing is left to pay. Call it inside a transaction that locked the
+ * member.
  */
 export async function reconcileMember(tx: Tx, memberId: number) {
   const [invoices, payments] = await Promise.all([memberInvoiceAmounts(tx, memberId), memberPaymentAmounts(tx, memberId)])
   // A closed invoice that is no longer paid (a payment deleted) takes money like an open one.
-  const payable = invoices.filter((i) => i.status === 'OPEN' || (i.status === 'CLOSED' && i.remainingCents > 0))
+  const payable = invoices
+    .filter((i) => i.status !== 'CLOSED' || i.remainingCents > 0)
+    .map((i) => ({ ...i, disputed: i.status === 'TROUBLE' }))
   const allocations = allocateFifo(payments, payable)
   if (allocations.length > 0) await tx.paymentAllocation.createMany({ data: allocations })
   const paid = new Map<number, number>()
   for (const a of allocations) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
   const settled = (i: (typeof payable)[number]) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0
-  const toClose = payable.filter((i) => i.status === 'OPEN' && settled(i)).map((i) => i.id)
+  const toClose = payable.filter((i) => i.status !== 'CLOSED' && settled(i)).map((i) => i.id)
   const toReopen = payable.filter((i) => i.status === 'CLOSED' && !settled(i)).map((i) => i.id)
   if (toClose.length > 0) await tx.invoice.updateMany({ where: { id: { in: toClose } }, data: { status: 'CLOSED' } })
   if (toReopen.length > 0) await tx.invoice.updateMany({ where: { id: { in: toReopen } }, data: { status: 'OPEN' } })
@@ -101,12 +107,19 @@ function checkAmount(amountCents: number) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
 }
 
+/** What the audit log keeps of a payment. */
+const paymentTrail = (p: { amountCents: number; method: PaymentMethod; date: Date; label: string; forcedInvoiceId?: number | null }) => ({
+  amountCents: p.amountCents, method: p.method, date: p.date, label: p.label, forcedInvoiceId: p.forcedInvoiceId ?? null,
+})
+
 /** Records one payment and reconciles the member's account. */
-export async function recordPayment(input: PaymentInput) {
+export async function recordPayment({ actorId = null, ...input }: PaymentInput & Actor) {
   checkAmount(input.amountCents)
   return withMemberAccounts(input.memberId, async (tx) => {
     await checkForcedInvoice(tx, input)
-    return tx.payment.create({ data: { ...input, label: input.label ?? '' }, select: { id: true } })
+    const payment = await tx.payment.create({ data: { ...input, label: input.label ?? '' }, select: { id: true } })
+    await recordAudit(tx, { actorId, action: 'payment.create', entity: 'payment', entityId: payment.id, memberId: input.memberId, after: paymentTrail({ ...input, label: input.label ?? '' }) })
+    return payment
   })
 }
 
@@ -114,7 +127,7 @@ export async function recordPayment(input: PaymentInput) {
  * Records many payments at once (the bank import), all or nothing, and reconciles each member
  * once. Payments whose `importKey` is already recorded are skipped and counted as duplicates.
  */
-export async function recordPayments(inputs: PaymentInput[]) {
+export async function recordPayments(inputs: PaymentInput[], { actorId = null }: Actor = {}) {
   for (const input of inputs) checkAmount(input.amountCents)
   return prisma.$transaction(
     async (tx) => {
@@ -126,7 +139,13 @@ export async function recordPayments(inputs: PaymentInput[]) {
       )
       const fresh = inputs.filter((i) => !i.importKey || !known.has(i.importKey))
       for (const input of fresh) await checkForcedInvoice(tx, input)
-      if (fresh.length > 0) await tx.payment.createMany({ data: fresh.map((i) => ({ ...i, label: i.label ?? '' })) })
+      if (fresh.length > 0) {
+        const created = await tx.payment.createManyAndReturn({
+          data: fresh.map((i) => ({ ...i, label: i.label ?? '' })),
+          select: { id: true, memberId: true, amountCents: true, method: true, date: true, label: true, forcedInvoiceId: true },
+        })
+        await recordAudit(tx, created.map((p) => ({ actorId, action: 'payment.import' as const, entity: 'payment' as const, entityId: p.id, memberId: p.memberId, after: paymentTrail(p) })))
+      }
       for (const memberId of new Set(fresh.map((i) => i.memberId))) await reconcileMember(tx, memberId)
       return { created: fresh.length, duplicates: inputs.length - fresh.length }
     },
@@ -135,25 +154,55 @@ export async function recordPayments(inputs: PaymentInput[]) {
 }
 
 /** Deletes a payment: what it paid is reopened, then the member's other money is reallocated. */
-export async function deletePayment(id: number) {
+export async function deletePayment({ id, actorId = null }: { id: number } & Actor) {
   const payment = await prisma.payment.findUnique({ where: { id }, select: { memberId: true } })
   if (!payment) throw new DomainError({ code: 'PAYMENT_NOT_FOUND', message: 'notFound', status: 404 })
-  if (payment.memberId === null) return prisma.payment.delete({ where: { id } })
-  return withMemberAccounts(payment.memberId, (tx) => tx.payment.delete({ where: { id }, select: { id: true } }))
+  const remove = async (tx: Tx) => {
+    const deleted = await tx.payment.delete({ where: { id }, select: { id: true, amountCents: true, method: true, date: true, label: true, forcedInvoiceId: true } })
+    await recordAudit(tx, { actorId, action: 'payment.delete', entity: 'payment', entityId: id, memberId: payment.memberId, before: paymentTrail(deleted) })
+  }
+  if (payment.memberId === null) return prisma.$transaction(remove)
+  return withMemberAccounts(payment.memberId, remove)
 }
 
 /**
- * Deletes one allocation (a mistake to undo): the invoice it paid reopens and the money becomes
- * credit. It is not reallocated at once (that would recreate the same allocation): set the
- * payment's forced invoice, or the next payment or invoice of the member, reallocates it.
+ * Takes a payment's money off an invoice (a mistake to undo). The invoice reopens, and this
+ * payment never pays it automatically again (an AllocationRefusal). The money goes where staff
+ * say: to another invoice of the member (`moveToInvoiceId`, made the payment's forced invoice,
+ * and allocated at once), or stays as credit, which pays the member's next invoices.
  */
-export async function deleteAllocation({ id, paymentId }: { id: number; paymentId: number }) {
-  const allocation = await prisma.paymentAllocation.findUnique({ where: { id }, select: { invoiceId: true, paymentId: true, payment: { select: { memberId: true } } } })
+export async function cancelAllocation({ id, paymentId, moveToInvoiceId = null, actorId = null }: { id: number; paymentId: number; moveToInvoiceId?: number | null } & Actor) {
+  const allocation = await prisma.paymentAllocation.findUnique({
+    where: { id },
+    select: { invoiceId: true, paymentId: true, amountCents: true, invoice: { select: { number: true } }, payment: { select: { memberId: true, forcedInvoiceId: true } } },
+  })
   if (!allocation || allocation.paymentId !== paymentId) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
+  const memberId = allocation.payment.memberId
+  if (moveToInvoiceId !== null && moveToInvoiceId === allocation.invoiceId) throw new DomainError({ code: 'MOVE_TO_SAME_INVOICE', message: 'moveToSameInvoice', status: 400 })
   return prisma.$transaction(async (tx) => {
-    if (allocation.payment.memberId !== null) await lockMember(tx, allocation.payment.memberId)
-    await tx.paymentAllocation.delete({ where: { id } })
+    if (memberId !== null) await lockMember(tx, memberId)
+    const { count } = await tx.paymentAllocation.deleteMany({ where: { id } })
+    if (count === 0) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
+    await tx.allocationRefusal.upsert({ where: { paymentId_invoiceId: { paymentId, invoiceId: allocation.invoiceId } }, create: { paymentId, invoiceId: allocation.invoiceId }, update: {} })
     await tx.invoice.updateMany({ where: { id: allocation.invoiceId, status: 'CLOSED' }, data: { status: 'OPEN' } })
+    let movedTo: string | null = null
+    if (moveToInvoiceId !== null) {
+      if (memberId === null) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
+      await checkForcedInvoice(tx, { memberId, forcedInvoiceId: moveToInvoiceId })
+      await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId: moveToInvoiceId } })
+      const target = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: moveToInvoiceId }, select: { forcedInvoice: { select: { number: true } } } })
+      movedTo = target.forcedInvoice?.number ?? null
+      await reconcileMember(tx, memberId)
+    } else if (allocation.payment.forcedInvoiceId === allocation.invoiceId) {
+      await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: null } })
+    }
+    // In the history of the payment and in that of the invoice it was taken off.
+    const change = {
+      actorId, action: movedTo ? 'allocation.move' : 'allocation.cancel', memberId,
+      before: { invoice: allocation.invoice.number, amountCents: allocation.amountCents },
+      after: movedTo ? { invoice: movedTo } : { credit: true },
+    } as const
+    await recordAudit(tx, [{ ...change, entity: 'payment', entityId: paymentId }, { ...change, entity: 'invoice', entityId: allocation.invoiceId }])
   })
 }
 
@@ -176,6 +225,15 @@ export function getPayment(id: number) {
       allocations: { orderBy: { id: 'asc' }, select: { id: true, amountCents: true, invoice: { select: { id: true, number: true, date: true } } } },
     },
   })
+}
+
+/** A member's validated invoices with something left to pay (disputed ones too), oldest first: where staff may move a payment's money. */
+export function listPayableInvoices(memberId: number) {
+  return prisma.$queryRaw<{ id: number; number: string; date: Date; remainingCents: number; disputed: boolean }[]>`
+    SELECT i.id, i.number, i.date, (${REMAINING})::int AS "remainingCents", i.status = 'TROUBLE' AS disputed
+    FROM "Invoice" i ${AMOUNTS_JOIN}
+    WHERE i."memberId" = ${memberId} AND i.validated AND i.kind = 'INVOICE' AND ${REMAINING} > 0
+    ORDER BY i.date, i.id`
 }
 
 /** A member's payments, newest first, with what each paid. */
