@@ -1,16 +1,18 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
+import { ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
+import { loadHistory } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { commitmentEnd } from '#app/models/subscription/rules.ts'
-import { ResignSchema } from '#app/models/subscription/subscription.schema.ts'
-import { getSubscription, resignSubscription } from '#app/models/subscription/subscriptions.server.ts'
+import { ResignSchema, SubscriptionEditSchema } from '#app/models/subscription/subscription.schema.ts'
+import { getSubscription, resignSubscription, updateSubscription } from '#app/models/subscription/subscriptions.server.ts'
 import { SubscriptionIdParams } from '#app/models/member/params.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toIsoDate, today } from '#app/utils/dates.ts'
@@ -29,6 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { member, ...rest } = subscription
   return {
     today: toIsoDate(date),
+    history: await loadHistory({ entity: 'subscription', entityId: subscription.id }),
     subscription: { ...rest, commitmentEnd: commitmentEnd(subscription), member: { id: member.id, username: member.username, name: displayName(member) } },
   }
 }
@@ -37,24 +40,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const { subscriptionId } = SubscriptionIdParams.parse(params)
   if (!subscriptionId) notFound()
-  const submission = parseWithZod(await request.formData(), { schema: ResignSchema })
-  if (submission.status !== 'success') return data({ result: submission.reply(), confirmation: null }, { status: 400 })
+  const formData = await request.formData()
+  if (formData.get('intent') === 'edit') {
+    const submission = parseWithZod(formData, { schema: SubscriptionEditSchema })
+    if (submission.status !== 'success') return data({ form: 'edit', result: submission.reply(), confirmation: null }, { status: 400 })
+    try {
+      await updateSubscription({ ...submission.value, id: subscriptionId, actorId: staff.id })
+      return redirect(`/admin/subscriptions/${subscriptionId}?saved=1`)
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      if (error.code === 'SUBSCRIPTION_NOT_FOUND') notFound()
+      const reply = error.code === 'REFERENCE_TAKEN' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
+      return data({ form: 'edit', result: submission.reply(reply), confirmation: null }, { status: 400 })
+    }
+  }
+  const submission = parseWithZod(formData, { schema: ResignSchema })
+  if (submission.status !== 'success') return data({ form: 'resign', result: submission.reply(), confirmation: null }, { status: 400 })
   const { resignDate, confirmEarly } = submission.value
   try {
     const outcome = await resignSubscription({ id: subscriptionId, resignDate, confirmEarly, staffId: staff.id })
     if (outcome.status === 'resigned') return redirect(`/admin/subscriptions/${subscriptionId}?resigned=1`)
     const confirmation = { resignDate: toIsoDate(resignDate), commitmentEnd: toIsoDate(outcome.commitmentEnd) }
-    return data({ result: submission.reply(), confirmation })
+    return data({ form: 'resign', result: submission.reply(), confirmation })
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
     if (error.code === 'SUBSCRIPTION_NOT_FOUND') notFound()
     const reply = error.code === 'RESIGN_BEFORE_SUBSCRIBE' ? { fieldErrors: { resignDate: [error.message] } } : { formErrors: [error.message] }
-    return data({ result: submission.reply(reply), confirmation: null }, { status: 400 })
+    return data({ form: 'resign', result: submission.reply(reply), confirmation: null }, { status: 400 })
   }
 }
 
 export default function SubscriptionDetail() {
-  const { today, subscription: s } = useLoaderData<typeof loader>()
+  const { today, subscription: s, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation('subscriptions')
@@ -63,14 +80,25 @@ export default function SubscriptionDetail() {
   const confirmation = actionData?.confirmation
   const [form, fields] = useForm({
     id: 'resign',
-    lastResult: actionData?.result,
+    lastResult: actionData?.form === 'resign' ? actionData.result : undefined,
     constraint: getZodConstraint(ResignSchema),
     defaultValue: { resignDate: s.resignDate ? toIsoDate(new Date(s.resignDate)) : today },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResignSchema }),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
   })
-  const notice = searchParams.get('created') ? t('detail.created') : searchParams.get('resigned') ? t('detail.resigned') : null
+  const [editForm, editFields] = useForm({
+    id: 'edit',
+    lastResult: actionData?.form === 'edit' ? actionData.result : undefined,
+    constraint: getZodConstraint(SubscriptionEditSchema),
+    defaultValue: { comments: s.comments, commitmentMonths: String(s.commitmentMonths), reference: s.referenceOverride },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SubscriptionEditSchema }),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+  })
+  const notice = searchParams.get('created') ? t('detail.created')
+    : searchParams.get('resigned') ? t('detail.resigned')
+    : searchParams.get('saved') ? t('detail.saved') : null
   return (
     <div className="space-y-4">
       <p className="text-sm"><Link to="/admin/subscriptions">← {t('subscriptions.title')}</Link></p>
@@ -108,6 +136,25 @@ export default function SubscriptionDetail() {
           </div>
         ) : null}
       </section>
+      <section className="card space-y-3" aria-labelledby="edit-subscription">
+        <h2 id="edit-subscription" className="text-lg font-semibold">{t('detail.edit')}</h2>
+        <Form method="POST" {...getFormProps(editForm)} className="max-w-2xl space-y-3">
+          {editForm.errors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={editForm.errors} /></div> : null}
+          <input type="hidden" name="intent" value="edit" />
+          <div className="grid gap-3 sm:grid-cols-2">
+            <Field
+              label={t('subscription.referenceOverride')}
+              {...getInputProps(editFields.reference, { type: 'text' })}
+              errors={editFields.reference.errors}
+              help={t('detail.referenceHelp', { computed: s.computedReference })}
+              autoComplete="off"
+            />
+            <Field label={t('subscription.commitmentMonths')} {...getInputProps(editFields.commitmentMonths, { type: 'number' })} errors={editFields.commitmentMonths.errors} />
+          </div>
+          <TextareaField label={t('subscription.comments')} {...getTextareaProps(editFields.comments)} errors={editFields.comments.errors} rows={3} />
+          <SubmitButton className="btn-secondary" pending={pending}>{t('detail.editSubmit')}</SubmitButton>
+        </Form>
+      </section>
       <section className="card space-y-3" aria-labelledby="resign">
         <h2 id="resign" className="text-lg font-semibold">{s.resignDate ? t('detail.changeResign') : t('detail.resign')}</h2>
         {confirmation ? (
@@ -126,6 +173,7 @@ export default function SubscriptionDetail() {
           <SubmitButton className="btn-secondary mb-0.5" pending={pending}>{s.resignDate ? t('detail.changeResignSubmit') : t('detail.resignSubmit')}</SubmitButton>
         </Form>
       </section>
+      <AuditHistory entries={history} />
     </div>
   )
 }

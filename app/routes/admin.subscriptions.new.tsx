@@ -48,7 +48,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   const formData = await request.formData()
   const memberText = String(formData.get('memberId') ?? '').trim()
   const member = memberText ? await findMemberByIdOrUsername(memberText) : null
@@ -57,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (memberText && !member) return data({ result: submission.reply({ fieldErrors: { memberId: ['memberNotFound'] } }) }, { status: 400 })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   try {
-    const subscription = await createSubscription(submission.value)
+    const subscription = await createSubscription({ ...submission.value, actorId: staff.id })
     return redirect(`/admin/subscriptions/${subscription.id}?created=1`)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error

@@ -21,7 +21,7 @@ describe('offers', () => {
     const { id } = await createOffer(input)
     await expect(createOffer(input)).rejects.toMatchObject({ code: 'OFFER_REFERENCE_TAKEN' })
     const member = await insertMember()
-    await createSubscription({ memberId: member.id, offerId: id, subscriptionDate: d('2025-01-01'), resignDate: null, commitmentMonths: 0, comments: '' })
+    await createSubscription({ memberId: member.id, offerId: id, subscriptionDate: d('2025-01-01'), resignDate: null, commitmentMonths: 0, comments: '', actorId: null })
     await expect(deleteOffer(id)).rejects.toMatchObject({ code: 'OFFER_HAS_SUBSCRIPTIONS' })
     expect(await prisma.offer.count({ where: { id } })).toBe(1)
   })
@@ -39,7 +39,7 @@ describe('subscriptions', () => {
   test('counted per offer at a date, both ends included', async () => {
     const o = await offer()
     const member = await insertMember()
-    const base = { memberId: member.id, offerId: o.id, commitmentMonths: 0, comments: '' }
+    const base = { memberId: member.id, offerId: o.id, commitmentMonths: 0, comments: '', actorId: null }
     await createSubscription({ ...base, subscriptionDate: d('2025-01-01'), resignDate: d('2025-03-31') })
     await createSubscription({ ...base, subscriptionDate: d('2025-03-31'), resignDate: null })
     await createSubscription({ ...base, subscriptionDate: d('2025-04-01'), resignDate: null })
@@ -53,7 +53,7 @@ describe('subscriptions', () => {
   test('a retired offer takes no new subscription; unknown ids are refused', async () => {
     const retired = await offer({ active: false })
     const member = await insertMember()
-    const base = { commitmentMonths: 0, comments: '', subscriptionDate: d('2025-01-01'), resignDate: null }
+    const base = { commitmentMonths: 0, comments: '', subscriptionDate: d('2025-01-01'), resignDate: null, actorId: null }
     await expect(createSubscription({ ...base, memberId: member.id, offerId: retired.id })).rejects.toMatchObject({ code: 'OFFER_RETIRED' })
     await expect(createSubscription({ ...base, memberId: 999999, offerId: retired.id })).rejects.toMatchObject({ code: 'MEMBER_NOT_FOUND' })
     await expect(createSubscription({ ...base, memberId: member.id, offerId: 999999 })).rejects.toMatchObject({ code: 'OFFER_NOT_FOUND' })
@@ -63,7 +63,7 @@ describe('subscriptions', () => {
     const o = await offer()
     const member = await insertMember()
     const staff = await insertMember({ roles: ['MEMBER', 'STAFF'] })
-    const { id } = await createSubscription({ memberId: member.id, offerId: o.id, subscriptionDate: d('2025-01-15'), resignDate: null, commitmentMonths: 12, comments: '' })
+    const { id } = await createSubscription({ memberId: member.id, offerId: o.id, subscriptionDate: d('2025-01-15'), resignDate: null, commitmentMonths: 12, comments: '', actorId: null })
     expect(await resignSubscription({ id, resignDate: d('2025-06-30'), confirmEarly: false, staffId: staff.id })).toEqual({ status: 'needsConfirmation', commitmentEnd: d('2026-01-14') })
     expect(await prisma.subscription.findUniqueOrThrow({ where: { id }, select: { resignDate: true } })).toEqual({ resignDate: null })
     expect(await resignSubscription({ id, resignDate: d('2025-06-30'), confirmEarly: true, staffId: staff.id })).toEqual({ status: 'resigned' })
@@ -115,7 +115,7 @@ describe('membership fees and member emails', () => {
     await recordFee({ memberId: late.id, amount: 2000, startDate: d('2024-01-01'), endDate: null, reference: '', comment: '', actorId: null })
     expect(await getMemberFeeStatus({ memberId: paid.id, date: d('2025-12-31') })).toEqual({ endDate: d('2025-12-31'), status: 'expiringSoon' })
     expect(await getMemberFeeStatus({ memberId: late.id, date: d('2025-06-01') })).toEqual({ endDate: d('2024-12-31'), status: 'expired' })
-    await createSubscription({ memberId: late.id, offerId: o.id, subscriptionDate: d('2025-01-01'), resignDate: null, commitmentMonths: 0, comments: '' })
+    await createSubscription({ memberId: late.id, offerId: o.id, subscriptionDate: d('2025-01-01'), resignDate: null, commitmentMonths: 0, comments: '', actorId: null })
     const date = d('2025-06-01')
     const ours = (emails: string[]) => emails.filter((e) => e.startsWith('zz-'))
     expect(ours(await listMemberEmails({ date }))).toEqual(['zz-late@example.org', 'zz-paid@example.org'])

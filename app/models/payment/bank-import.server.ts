@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { displayName } from '#app/models/member/username.ts'
-import { subscriptionReference } from '#app/models/subscription/rules.ts'
+import { computedSubscriptionReference } from '#app/models/subscription/rules.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -51,19 +51,26 @@ export type BankImportOptions = ParseBankFileOptions & { referencePattern?: stri
 
 type MemberRow = { id: number; username: string; name: string }
 
-/** Every subscription's reference, normalised, with the member(s) it names. */
+/**
+ * Every subscription's references, normalised, with the member(s) each names: the one
+ * SUBSCRIPTION_REFERENCE computes and, when staff set one, the override members quote instead.
+ * Both are recognised, so transfers quoting the computed reference still match.
+ */
 async function loadSubscriptionReferences(pattern: string) {
   const rows = await prisma.subscription.findMany({
-    select: { id: true, offer: { select: { id: true, reference: true } }, member: { select: { id: true, username: true } } },
+    select: { id: true, reference: true, offer: { select: { id: true, reference: true } }, member: { select: { id: true, username: true } } },
   })
   const references = new Map<string, { reference: string; memberIds: Set<number> }>()
-  for (const row of rows) {
-    const reference = subscriptionReference(pattern, { offer: row.offer, subscription: row, member: row.member })
+  const add = (reference: string, memberId: number) => {
     const key = normalizeReference(reference)
-    if (!key) continue
+    if (!key) return
     const entry = references.get(key) ?? { reference, memberIds: new Set<number>() }
-    entry.memberIds.add(row.member.id)
+    entry.memberIds.add(memberId)
     references.set(key, entry)
+  }
+  for (const row of rows) {
+    add(computedSubscriptionReference(pattern, { offer: row.offer, subscription: { id: row.id }, member: row.member }), row.member.id)
+    if (row.reference) add(row.reference, row.member.id)
   }
   return references
 }

@@ -71,7 +71,7 @@ export function approveRequest({ id, staffId, subscriptionDate, commitmentMonths
     if (!request) throw new DomainError({ code: 'REQUEST_NOT_FOUND', message: 'notFound', status: 404 })
     if (request.status !== 'PENDING') alreadyDecided()
     const subscription = await createSubscription(
-      { memberId: request.memberId, offerId: request.offerId, subscriptionDate, resignDate: null, commitmentMonths, comments: '' },
+      { memberId: request.memberId, offerId: request.offerId, subscriptionDate, resignDate: null, commitmentMonths, comments: '', actorId: staffId },
       tx,
     )
     const { count } = await tx.subscriptionRequest.updateMany({

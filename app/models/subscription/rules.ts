@@ -36,7 +36,8 @@ const PLACEHOLDERS = {
 
 type ReferenceValues = {
   offer: { id: number; reference: string }
-  subscription: { id: number }
+  /** `reference`: the override staff set on the subscription ('' or absent: none). */
+  subscription: { id: number; reference?: string }
   member: { id: number; username: string }
 }
 
@@ -47,9 +48,17 @@ export function unknownPlaceholders(pattern: string) {
   return [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]).filter((name) => !(name in PLACEHOLDERS))
 }
 
-/** The reference members quote on bank transfers for a subscription, e.g. REF-VPN-42. */
-export function subscriptionReference(pattern: string, values: ReferenceValues) {
+/** The reference SUBSCRIPTION_REFERENCE computes for a subscription, e.g. REF-VPN-42 (any override aside). */
+export function computedSubscriptionReference(pattern: string, values: ReferenceValues) {
   return pattern.replace(/\{([^{}]*)\}/g, (whole, name: string) =>
     name in PLACEHOLDERS ? PLACEHOLDERS[name as keyof typeof PLACEHOLDERS](values) : whole,
   )
+}
+
+/**
+ * The reference members quote on bank transfers for a subscription: the override staff set on
+ * it, else the one SUBSCRIPTION_REFERENCE computes (REF-VPN-42).
+ */
+export function subscriptionReference(pattern: string, values: ReferenceValues) {
+  return values.subscription.reference || computedSubscriptionReference(pattern, values)
 }

@@ -35,3 +35,17 @@ export const RequestSchema = z.object({
   offerId: id,
   message: z.string().trim().max(2000, { message: 'tooLong' }).default(''),
 })
+
+/** What staff correct on a subscription: its comments, commitment and transfer reference override. */
+export const SubscriptionEditSchema = z.object({
+  comments: SubscriptionFieldsSchema.shape.comments,
+  commitmentMonths: SubscriptionFieldsSchema.shape.commitmentMonths,
+  /** Empty: the computed reference (SUBSCRIPTION_REFERENCE). */
+  reference: z
+    .string()
+    .trim()
+    .max(64, { message: 'tooLong' })
+    .regex(/^$|^(?=.*[A-Za-z0-9])[A-Za-z0-9._/-]+$/, { message: 'subscriptions:errors.referenceInvalid' })
+    .default(''),
+})
+export type SubscriptionEditInput = z.infer<typeof SubscriptionEditSchema>
