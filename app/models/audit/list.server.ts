@@ -1,7 +1,9 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
+import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { AuditQuerySchema } from './audit.schema.ts'
 import type { AuditEntity } from './audit.server.ts'
 
 /** Entries on one page of the journal. */
@@ -113,4 +115,29 @@ export async function listAuditActors() {
     select: { id: true, username: true, type: true, organizationName: true, nickname: true, firstName: true, lastName: true },
   })
   return rows.map((m) => ({ id: m.id, username: m.username, name: displayName(m) }))
+}
+
+/**
+ * The journal's filter from its GET parameters: the texts to show back in the form, the filter
+ * to apply (null when a field is wrong) and field errors (i18n keys) for wrong fields: a bad or
+ * reversed date, an unknown staff id, a member no number or username names.
+ */
+export async function parseAuditQuery(params: URLSearchParams) {
+  const text = (name: string) => params.get(name)?.slice(0, 64) ?? ''
+  const values = { actor: text('actor'), member: text('member'), entity: text('entity'), from: text('from'), to: text('to') }
+  const parsed = AuditQuerySchema.safeParse(Object.fromEntries(params))
+  if (!parsed.success) {
+    const errors: Record<string, string[]> = {}
+    for (const issue of parsed.error.issues) (errors[String(issue.path[0])] ??= []).push(issue.message)
+    return { values, errors, filter: null, page: 1 }
+  }
+  const { actor, member: memberText, entity, from, to, page } = parsed.data
+  const member = memberText ? await findMemberByIdOrUsername(memberText) : null
+  if (memberText && !member) {
+    const errors: Record<string, string[]> = { member: ['audit:errors.memberUnknown'] }
+    return { values, errors, filter: null, page }
+  }
+  const filter: AuditFilter = { actorId: actor, memberId: member?.id, entity, from, to }
+  const none: Record<string, string[]> = {}
+  return { values, errors: none, filter, page }
 }
