@@ -96,6 +96,24 @@ describe('preview', () => {
     const preview = await previewBankImport(utf8(`date;amount;label\n2031-06-01;3,00;VIR COTIS-${sub.id}-${member.username}\n`), { referencePattern: 'COTIS-{subscription.id}-{member.username}' })
     expect(preview.lines[0]).toMatchObject({ reason: null, member: { id: member.id }, matchedBy: { kind: 'subscription', reference: `COTIS-${sub.id}-${member.username}` } })
   })
+
+  test('a subscription answers to its reference override, however the bank wrote it, and still to its computed reference', async () => {
+    const member = await insertMember()
+    const offerReference = `O${unique()}`
+    const sub = await subscribe(member.id, offerReference)
+    const override = `ANCIEN/${unique()}-7`
+    await prisma.subscription.update({ where: { id: sub.id }, data: { reference: override } })
+    const csv = [
+      'date;amount;label',
+      `2031-06-02;4,00;VIR ${override.toLowerCase().replace('/', ' ')}`,
+      `2031-06-03;5,00;VIR REF-${offerReference}-${sub.id}`,
+    ].join('\n')
+    const preview = await previewBankImport(utf8(csv))
+    expect(preview.lines.map((l) => [l.reason, l.member?.id, l.matchedBy?.reference])).toEqual([
+      [null, member.id, override],
+      [null, member.id, `REF-${offerReference}-${sub.id}`],
+    ])
+  })
 })
 
 describe('commit', () => {
