@@ -22,6 +22,13 @@ export type AuditHistoryEntry = {
 /** Fields whose values are codes (statuses, methods) translated from audit:values. */
 const CODED_FIELDS = new Set(['status', 'method', 'paymentMethod', 'kind'])
 
+/** The order fields are listed in (the database keeps JSON keys in its own order); others follow. */
+const FIELD_ORDER = [
+  'amountCents', 'totalCents', 'number', 'kind', 'status', 'date', 'startDate', 'endDate', 'subscriptionDate', 'resignDate',
+  'method', 'paymentMethod', 'reference', 'label', 'commitmentMonths', 'comment', 'comments',
+]
+const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length)
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** A logged value as people read it: euros for *Cents fields, dates, translated codes, "—" for nothing. */
@@ -46,7 +53,7 @@ export function formatAuditValue(field: string, value: unknown, t: TFunction, la
 export function describeAuditChanges(entry: Pick<AuditHistoryEntry, 'before' | 'after'>, t: TFunction, language: string) {
   const before = isRecord(entry.before) ? entry.before : null
   const after = isRecord(entry.after) ? entry.after : null
-  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
+  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort((a, b) => rank(a) - rank(b))
   return fields.map((field) => {
     const label = t(`audit:fields.${field}`, { defaultValue: field })
     const value = (v: unknown) => formatAuditValue(field, v, t, language)
