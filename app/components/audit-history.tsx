@@ -49,15 +49,20 @@ export function formatAuditValue(field: string, value: unknown, t: TFunction, la
 /**
  * What an entry changed, one line a field: "Montant : 20,00 € → 25,00 €" for an update, the
  * value alone when the entry only has the state after (a creation) or before (a deletion).
+ * Fields follow FIELD_ORDER.
  */
 export function describeAuditChanges(entry: Pick<AuditHistoryEntry, 'before' | 'after'>, t: TFunction, language: string) {
   const before = isRecord(entry.before) ? entry.before : null
   const after = isRecord(entry.after) ? entry.after : null
-  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].sort((a, b) => rank(a) - rank(b))
+  const only = before && after ? null : (after ?? before)
+  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
+    // A creation or a deletion lists the values the row had, leaving out the empty ones.
+    .filter((field) => !only || (only[field] !== null && only[field] !== ''))
+    .sort((a, b) => rank(a) - rank(b))
   return fields.map((field) => {
     const label = t(`audit:fields.${field}`, { defaultValue: field })
     const value = (v: unknown) => formatAuditValue(field, v, t, language)
-    const text = before && after ? `${value(before[field])} → ${value(after[field])}` : value((after ?? before)?.[field])
+    const text = only ? value(only[field]) : `${value(before?.[field])} → ${value(after?.[field])}`
     return t('audit:history.change', { field: label, text })
   })
 }
