@@ -1,4 +1,4 @@
-import { lastJobRuns } from '#app/models/jobs/jobs.server.ts'
+import { heldDraftsOf, lastJobRuns } from '#app/models/jobs/jobs.server.ts'
 import { jobSchedules, scheduleTimeZone } from '#app/models/jobs/schedules.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 
@@ -21,5 +21,10 @@ export async function listJobs() {
   })]
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)))
   const lines = rows.map((r) => [r[0].padEnd(widths[0]), r[1].padEnd(widths[1]), r[2].padEnd(widths[2]), r[3]].join('  ').trimEnd())
+  for (const { name } of jobs) {
+    const held = heldDraftsOf(runs.get(name))
+    if (held.length > 0) lines.push('', `${name} left ${held.length} member(s) unbilled: a staff draft holds their period (validate or delete it):`)
+    for (const h of held) lines.push(`  ${h.username}: ${h.draft} (/admin/invoices/${h.draftId})`)
+  }
   return `${lines.join('\n')}\nSchedules are in ${scheduleTimeZone()}; outbox delivery runs every few seconds in each worker.\n`
 }

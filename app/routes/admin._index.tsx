@@ -3,6 +3,8 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { BarChart } from '#app/components/bar-chart.tsx'
+import { formatDate } from '#app/components/member-status.tsx'
+import { draftLabel, listStaleDrafts, STALE_DRAFT_DAYS } from '#app/models/invoice/invoices.server.ts'
 import { countMembersByJoinYear, countMembersByStatus } from '#app/models/member/list.server.ts'
 import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { countPendingRequests } from '#app/models/subscription/requests.server.ts'
@@ -11,13 +13,13 @@ import { pageTitle } from '#app/utils/meta.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
-  const [counts, joins, pendingRequests] = await Promise.all([countMembersByStatus(), countMembersByJoinYear(), countPendingRequests()])
-  return { counts, joins, pendingRequests }
+  const [counts, joins, pendingRequests, staleDrafts] = await Promise.all([countMembersByStatus(), countMembersByJoinYear(), countPendingRequests(), listStaleDrafts(new Date())])
+  return { counts, joins, pendingRequests, staleDrafts: staleDrafts.map((d) => ({ ...d, label: draftLabel(d.id) })) }
 }
 
 export default function AdminOverview() {
-  const { counts, joins, pendingRequests } = useLoaderData<typeof loader>()
-  const { t } = useTranslation()
+  const { counts, joins, pendingRequests, staleDrafts } = useLoaderData<typeof loader>()
+  const { t, i18n } = useTranslation()
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('admin.overview')}</h1>
@@ -25,6 +27,20 @@ export default function AdminOverview() {
         <p role="status" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
           <Link to="/admin/requests">{t('admin.pendingRequests', { count: pendingRequests })}</Link>
         </p>
+      ) : null}
+      {staleDrafts.length > 0 ? (
+        <section role="status" aria-labelledby="stale-drafts" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
+          <h2 id="stale-drafts" className="font-semibold">{t('billing:overview.staleDrafts', { count: staleDrafts.length, days: STALE_DRAFT_DAYS })}</h2>
+          <p>{t('billing:overview.staleDraftsHelp')}</p>
+          <ul className="list-disc pl-5">
+            {staleDrafts.map((d) => (
+              <li key={d.id}>
+                <Link to={`/admin/invoices/${d.id}`} className="font-mono">{d.label}</Link>
+                {d.member ? ` — ${d.member.username}` : ''} — {t('billing:overview.createdOn', { date: formatDate(d.createdAt, i18n.language) })}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       <ul className="grid gap-3 sm:grid-cols-3">
         {MEMBER_STATUSES.map((status) => (

@@ -5,6 +5,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { InvoiceStatus } from '#app/components/invoice-status.tsx'
@@ -16,6 +17,7 @@ import {
   addDraftLine, createCreditNote, deleteDraft, deleteDraftLine, getInvoice, setDraftDueDate, setInvoiceDisputed, updateDraftLine, validateDraft,
 } from '#app/models/invoice/invoices.server.ts'
 import { storeMissingPdfs } from '#app/models/invoice/pdf.server.ts'
+import { loadHistory } from '#app/models/audit/list.server.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { listMemberSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -37,9 +39,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const date = today()
   const invoice = invoiceId ? await getInvoice(invoiceId, { today: date }) : null
   if (!invoice) notFound()
-  const [isp, subscriptions] = await Promise.all([
+  const [isp, subscriptions, history] = await Promise.all([
     invoice.validated ? null : getIspIdentity(),
     !invoice.validated && invoice.memberId ? listMemberSubscriptions({ memberId: invoice.memberId, date }) : [],
+    loadHistory({ entity: 'invoice', entityId: invoice.id }),
   ])
   const { pdfSha256, ...rest } = invoice
   return {
@@ -47,6 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     hasPdf: pdfSha256 !== null,
     paymentDelay: getEnv().PAYMENT_DELAY,
     defaultVat: isp?.defaultVatBasisPoints ?? 0,
+    history,
     subscriptions: subscriptions.map((s) => ({ id: s.id, label: `${s.offer.name} — ${s.reference}` })),
   }
 }
@@ -176,7 +180,7 @@ function shownForms(invoice: Loaded['invoice']) {
 }
 
 export default function InvoiceDetail() {
-  const { invoice, hasPdf } = useLoaderData<typeof loader>()
+  const { invoice, hasPdf, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('billing')
@@ -204,6 +208,7 @@ export default function InvoiceDetail() {
         <>
           {!hasPdf ? <p className="text-sm text-gray-600">{t('view.pdfPending')}</p> : null}
           <InvoiceView invoice={invoice} basePath="/admin/invoices" paymentHref={(paymentId) => `/admin/payments/${paymentId}`} />
+          <AuditHistory entries={history} />
         </>
       ) : null}
     </div>

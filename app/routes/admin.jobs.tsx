@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
+import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { formatDateTime } from '#app/components/member-status.tsx'
-import { lastJobRuns } from '#app/models/jobs/jobs.server.ts'
+import { heldDraftsOf, lastJobRuns } from '#app/models/jobs/jobs.server.ts'
 import { jobSchedules, scheduleTimeZone } from '#app/models/jobs/schedules.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     timeZone: scheduleTimeZone(),
     jobs: schedules.map(({ name, cron }) => {
       const run = runs.get(name)
-      return { name, cron, state: run?.state ?? null, completedOn: run?.completedOn ?? null, output: run ? JSON.stringify(run.output ?? null) : null }
+      return { name, cron, state: run?.state ?? null, completedOn: run?.completedOn ?? null, output: run ? JSON.stringify(run.output ?? null) : null, held: heldDraftsOf(run) }
     }),
   }
 }
@@ -51,6 +51,14 @@ export default function Jobs() {
                     ? <span className="badge bg-red-100 text-red-800">{t('jobs.failed')}</span>
                     : <span className="badge bg-green-100 text-green-800">{t('jobs.completed')}</span>}
                   {job.output && job.output !== 'null' ? <code className="ml-2 text-xs break-all text-gray-600">{job.output.length > 160 ? `${job.output.slice(0, 159)}…` : job.output}</code> : null}
+                  {job.held.length > 0 ? (
+                    <div role="status" className="mt-2 rounded bg-amber-50 p-2 text-amber-900">
+                      <p>{t('jobs.heldByDrafts', { count: job.held.length })}</p>
+                      <ul className="list-disc pl-5">
+                        {job.held.map((h) => <li key={h.draftId}><Link to={`/admin/invoices/${h.draftId}`}>{h.draft}</Link> — {h.username}</li>)}
+                      </ul>
+                    </div>
+                  ) : null}
                 </td>
               </tr>
             ))}

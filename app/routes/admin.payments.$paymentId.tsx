@@ -8,7 +8,7 @@ import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
-import { listAuditEntries } from '#app/models/audit/list.server.ts'
+import { loadHistory } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { cancelAllocation, deletePayment, getPayment, listPayableInvoices } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -47,13 +47,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const allocatedCents = payment.allocations.reduce((sum, a) => sum + a.amountCents, 0)
   const [payable, history] = await Promise.all([
     member ? listPayableInvoices(member.id) : [],
-    listAuditEntries({ entity: 'payment', entityId: payment.id }),
+    loadHistory({ entity: 'payment', entityId: payment.id }),
   ])
   return {
     payment: { ...payment, imported: importKey !== null, unallocatedCents: payment.amountCents - allocatedCents },
     member: member ? { id: member.id, username: member.username, name: displayName(member) } : null,
     payable,
-    history: history.entries,
+    history,
   }
 }
 

@@ -100,7 +100,7 @@ export default function IspSettings() {
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
   })
-  const text = (name: 'name' | 'postalCode' | 'city' | 'siret' | 'rna' | 'email' | 'website' | 'iban' | 'bic' | 'bankName' | 'chequeOrder' | 'vatMention' | 'defaultVatPercent', extra: { help?: string; placeholder?: string; type?: 'text' | 'email' | 'url'; inputMode?: 'decimal' } = {}) => (
+  const text = (name: 'name' | 'postalCode' | 'city' | 'siret' | 'rna' | 'email' | 'website' | 'iban' | 'bic' | 'bankName' | 'chequeOrder' | 'vatMention' | 'vatNumber' | 'defaultVatPercent', extra: { help?: string; placeholder?: string; type?: 'text' | 'email' | 'url'; inputMode?: 'decimal' } = {}) => (
     <Field
       label={t(`field.${name}`)}
       {...getInputProps(fields[name], { type: extra.type ?? 'text' })}
@@ -144,7 +144,8 @@ export default function IspSettings() {
         <fieldset className="card space-y-3">
           <legend className="text-lg font-semibold">{t('sections.mentions')}</legend>
           <div className="grid gap-3 sm:grid-cols-3">
-            <div className="sm:col-span-2">{text('vatMention', { placeholder: 'TVA non applicable, art. 293 B du CGI' })}</div>
+            <div className="sm:col-span-2">{text('vatMention', { placeholder: 'TVA non applicable, art. 293 B du CGI', help: t('help.vatMention') })}</div>
+            {text('vatNumber', { placeholder: 'FR40123456824', help: t('help.vatNumber') })}
             {text('defaultVatPercent', { help: t('help.defaultVatPercent'), placeholder: '20', inputMode: 'decimal' })}
           </div>
           <TextareaField label={t('field.latePaymentMention')} {...getTextareaProps(fields.latePaymentMention)} errors={fields.latePaymentMention.errors} rows={3} help={t('help.latePaymentMention')} />

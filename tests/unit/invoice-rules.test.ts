@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { allocateFifo, billedPeriod, formatInvoiceNumber, invoiceTotalCents, lineTotalCents, lineVatCents, periodsOverlap } from '#app/models/invoice/rules.ts'
+import { allocateFifo, billedPeriod, formatInvoiceNumber, vatBreakdown, invoiceTotalCents, lineTotalCents, lineVatCents, periodsOverlap } from '#app/models/invoice/rules.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 
 const d = (iso: string) => parseIsoDate(iso)!
@@ -70,5 +70,33 @@ describe('FIFO reconciliation (§2.6.4)', () => {
       [inv(10, '2025-01-01', 800), inv(11, '2025-01-31', 800)],
     )
     expect(allocations).toEqual([{ paymentId: 1, invoiceId: 11, amountCents: 800 }, { paymentId: 1, invoiceId: 10, amountCents: 200 }])
+  })
+})
+
+describe('VAT per rate', () => {
+  test('base and VAT of each rate, lowest first, adding up to the invoice total', () => {
+    const lines = [
+      { unitCents: 10000, quantityHundredths: 100, vatBasisPoints: 2000 },
+      { unitCents: 833, quantityHundredths: 100, vatBasisPoints: 2000 },
+      { unitCents: 1000, quantityHundredths: 100, vatBasisPoints: 550 },
+      { unitCents: 1500, quantityHundredths: 100 },
+    ]
+    const breakdown = vatBreakdown(lines)
+    expect(breakdown).toEqual([
+      { vatBasisPoints: 0, baseCents: 1500, vatCents: 0 },
+      { vatBasisPoints: 550, baseCents: 1000, vatCents: 55 },
+      { vatBasisPoints: 2000, baseCents: 10833, vatCents: 2167 },
+    ])
+    expect(breakdown.reduce((sum, r) => sum + r.baseCents + r.vatCents, 0)).toBe(invoiceTotalCents(lines))
+  })
+})
+
+describe('a disputed invoice and a refused pair', () => {
+  test('a disputed invoice takes only a payment forced onto it; a payment never pays an invoice it was taken off', () => {
+    const day = d('2025-01-01')
+    const invoices = [{ id: 1, date: day, remainingCents: 800, disputed: true }, { id: 2, date: day, remainingCents: 800 }]
+    expect(allocateFifo([{ id: 10, date: day, unallocatedCents: 800 }], invoices)).toEqual([{ paymentId: 10, invoiceId: 2, amountCents: 800 }])
+    expect(allocateFifo([{ id: 10, date: day, unallocatedCents: 800, forcedInvoiceId: 1 }], invoices)).toEqual([{ paymentId: 10, invoiceId: 1, amountCents: 800 }])
+    expect(allocateFifo([{ id: 10, date: day, unallocatedCents: 800, refusedInvoiceIds: [2] }], invoices)).toEqual([])
   })
 })

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import {
   basisPointsToPercent,
   checkBic,
+  checkVatNumber,
   checkIban,
   checkRna,
   checkSiret,
@@ -72,6 +73,17 @@ describe('RNA and BIC', () => {
     expect(checkBic('BNPAFRP')).toEqual({ error: 'bicInvalid' })
     expect(checkBic('BNPAFRPPXX')).toEqual({ error: 'bicInvalid' })
     expect(checkBic('BNP1FRPP')).toEqual({ error: 'bicInvalid' })
+  })
+})
+
+describe('VAT number', () => {
+  test('French: FR, the key (12 + 3 × (SIREN mod 97)) mod 97, the SIREN; other EU numbers by their shape', () => {
+    // SIREN 123 456 824: 123456824 mod 97 = 74, (12 + 3 × 74) mod 97 = 40.
+    expect(checkVatNumber('FR 40 123 456 824')).toEqual({ value: 'FR40123456824' })
+    expect(checkVatNumber('fr41123456824')).toEqual({ error: 'vatNumberChecksumInvalid' })
+    expect(checkVatNumber('FR4012345682')).toEqual({ error: 'vatNumberInvalid' })
+    expect(checkVatNumber('BE0123456789')).toEqual({ value: 'BE0123456789' })
+    expect(checkVatNumber('123456789')).toEqual({ error: 'vatNumberInvalid' })
   })
 })
 

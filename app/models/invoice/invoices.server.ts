@@ -371,6 +371,22 @@ export async function getInvoice(id: number, { memberId, today }: { memberId?: n
   }
 }
 
+/** How old a draft may get before the admin overview points at it. */
+export const STALE_DRAFT_DAYS = 7
+
+/**
+ * Drafts created more than `STALE_DRAFT_DAYS` before `now`, oldest first: forgotten drafts hold
+ * their subscriptions' periods, which the monthly run then leaves unbilled.
+ */
+export function listStaleDrafts(now: Date) {
+  return prisma.invoice.findMany({
+    where: { validated: false, createdAt: { lt: new Date(now.getTime() - STALE_DRAFT_DAYS * 86_400_000) } },
+    orderBy: { createdAt: 'asc' },
+    take: 20,
+    select: { id: true, createdAt: true, member: { select: { id: true, username: true } } },
+  })
+}
+
 /** The id of the invoice with this number, or null. */
 export async function findInvoiceIdByNumber(number: string) {
   const row = await prisma.invoice.findUnique({ where: { number }, select: { id: true } })

@@ -78,6 +78,14 @@ export function sellerOf(isp: Omit<IspIdentity, 'logo' | 'logoMimeType' | 'defau
 /** A buyer for an invoice without a member (kept for old rows): every field empty. */
 export const NO_BUYER: InvoiceBuyer = { type: 'NATURAL_PERSON', name: '', address: '', postalCode: '', city: '', country: '', email: '', language: 'fr' }
 
-/** The stored JSON of a snapshot, typed (the database only ever holds what buyerOf/sellerOf made). */
+const NO_SELLER: InvoiceSeller = {
+  name: '', address: '', postalCode: '', city: '', siret: '', rna: '', vatNumber: '', email: '', website: '', iban: '', bic: '', bankName: '',
+  chequeOrder: '', vatMention: '', latePaymentMention: '', logoSha256: null,
+}
+
+/**
+ * A stored snapshot, typed: what buyerOf/sellerOf made, or what an import wrote, a field it did
+ * not know being empty.
+ */
 export const readBuyer = (json: unknown): InvoiceBuyer => (json && typeof json === 'object' ? { ...NO_BUYER, ...(json as Partial<InvoiceBuyer>) } : NO_BUYER)
-export const readSeller = (json: unknown): InvoiceSeller | null => (json && typeof json === 'object' ? (json as InvoiceSeller) : null)
+export const readSeller = (json: unknown): InvoiceSeller | null => (json && typeof json === 'object' ? { ...NO_SELLER, ...(json as Partial<InvoiceSeller>) } : null)

@@ -82,6 +82,22 @@ export function checkBic(text: string): Checked {
 }
 
 /**
+ * An intra-community VAT number: a country code and 2 to 13 letters or digits. A French one is
+ * FR, a 2-digit key and the SIREN (the SIRET's first 9 digits), the key being
+ * (12 + 3 × (SIREN mod 97)) mod 97.
+ */
+export function checkVatNumber(text: string): Checked {
+  const vat = text.replace(SEPARATORS, '').toUpperCase()
+  if (!/^[A-Z]{2}[0-9A-Z]{2,13}$/.test(vat)) return { error: 'vatNumberInvalid' }
+  if (vat.startsWith('FR')) {
+    const match = /^FR(\d{2})(\d{9})$/.exec(vat)
+    if (!match) return { error: 'vatNumberInvalid' }
+    if (Number(match[1]) !== (12 + 3 * (Number(match[2]) % 97)) % 97) return { error: 'vatNumberChecksumInvalid' }
+  }
+  return { value: vat }
+}
+
+/**
  * A VAT rate typed in percent with a comma or a dot and at most two decimals, between 0 and 100,
  * as basis points without floating point: "20" → 2000, "5,5" → 550, "2.10" → 210. Null otherwise.
  */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { checkBic, checkIban, checkRna, checkSiret, parseVatPercent, type Checked } from './identifiers.ts'
+import { checkBic, checkIban, checkRna, checkSiret, checkVatNumber, parseVatPercent, type Checked } from './identifiers.ts'
 
 /** Largest logo accepted, in bytes. */
 export const LOGO_MAX_BYTES = 500 * 1024
@@ -57,6 +57,7 @@ export const IspIdentitySchema = z.object({
   bankName: text(200),
   chequeOrder: text(200),
   vatMention: text(300),
+  vatNumber: identifier(checkVatNumber),
   defaultVatPercent: z
     .string()
     .trim()

@@ -18,3 +18,16 @@ export async function lastJobRuns(names: string[]): Promise<Map<string, JobRun>>
     ORDER BY name, completed_on DESC NULLS LAST`
   return new Map(rows.map((r) => [r.name, r]))
 }
+
+export type HeldDraft = { memberId: number; username: string; draftId: number; draft: string }
+
+/**
+ * The drafts a billing run left unbilled because they hold a subscription period (the run's
+ * summary lists them): named on the jobs page and by `coin jobs`, so the month is not left
+ * unbilled unnoticed.
+ */
+export function heldDraftsOf(run: Pick<JobRun, 'state' | 'output'> | undefined): HeldDraft[] {
+  if (run?.state !== 'completed') return []
+  const held = (run.output as { heldByDrafts?: unknown } | null)?.heldByDrafts
+  return Array.isArray(held) ? (held as HeldDraft[]) : []
+}
