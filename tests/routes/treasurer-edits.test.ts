@@ -164,6 +164,11 @@ describe('subscriptions', () => {
     await post(requestsAction, '/admin/requests', {}, { intent: 'approve', id: String(request.id), subscriptionDate: '2025-07-01', commitmentMonths: '0' })
     const { subscriptionId } = await prisma.subscriptionRequest.findUniqueOrThrow({ where: { id: request.id }, select: { subscriptionId: true } })
     expect((await auditOf('subscription', subscriptionId!)).map((e) => [e.action, e.actorId])).toEqual([['subscription.create', staffId]])
+    // Approving it again is refused, and the refused approval leaves neither a subscription nor an entry.
+    const creations = () => prisma.auditEntry.count({ where: { memberId: member.id, action: 'subscription.create' } })
+    const before = [await creations(), await prisma.subscription.count({ where: { memberId: member.id } })]
+    expect(unwrap(await post(requestsAction, '/admin/requests', {}, { intent: 'approve', id: String(request.id), subscriptionDate: '2025-07-01', commitmentMonths: '0' })).status).toBe(409)
+    expect([await creations(), await prisma.subscription.count({ where: { memberId: member.id } })]).toEqual(before)
   })
 })
 

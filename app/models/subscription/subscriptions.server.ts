@@ -80,19 +80,13 @@ export async function listMemberSubscriptions({ memberId, date }: { memberId: nu
   return withDerived(rows, date)
 }
 
-type Db = Prisma.TransactionClient | typeof prisma
-
-/** Runs `work` in `db` when it is a transaction already, else in a new one. */
-function inTransaction<T>(db: Db, work: (tx: Prisma.TransactionClient) => Promise<T>) {
-  return '$transaction' in db ? db.$transaction(work) : work(db)
-}
-
 /**
- * Creates a subscription and its 'subscription.create' audit entry; the member and the offer
- * must exist, and a retired offer takes none.
+ * Creates a subscription and its 'subscription.create' audit entry, in `outer` when given (a
+ * request's approval) or in a transaction of its own; the member and the offer must exist, and a
+ * retired offer takes none.
  */
-export async function createSubscription({ actorId, ...input }: SubscriptionInput & Required<Actor>, db: Db = prisma) {
-  return inTransaction(db, async (tx) => {
+export async function createSubscription({ actorId, ...input }: SubscriptionInput & Required<Actor>, outer?: Prisma.TransactionClient) {
+  const create = async (tx: Prisma.TransactionClient) => {
     const [member, offer] = await Promise.all([
       tx.member.findUnique({ where: { id: input.memberId }, select: { id: true } }),
       tx.offer.findUnique({ where: { id: input.offerId }, select: { id: true, active: true } }),
@@ -107,7 +101,8 @@ export async function createSubscription({ actorId, ...input }: SubscriptionInpu
       after: { offerId, subscriptionDate: toIsoDate(subscriptionDate), resignDate: resignDate ? toIsoDate(resignDate) : null, commitmentMonths, comments },
     })
     return subscription
-  })
+  }
+  return outer ? create(outer) : prisma.$transaction(create)
 }
 
 export type ResignResult = { status: 'resigned' } | { status: 'needsConfirmation'; commitmentEnd: Date }
