@@ -1,4 +1,4 @@
-import { useNavigation, useFormAction } from '@remix-run/react'
+import { Form, Link, useNavigation, useFormAction } from '@remix-run/react'
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react'
 import { useTranslation } from 'react-i18next'
 
@@ -65,5 +65,37 @@ export function SubmitButton({ children, pending, className = 'btn', ...props }:
       {children}
       {pending ? <span aria-hidden="true">…</span> : null}
     </button>
+  )
+}
+
+/**
+ * Deleting without JavaScript takes two posts: the first (intent "delete") only makes the action
+ * answer `confirmDelete: true`, and then this asks the question with the button that really deletes
+ * (intent "confirmDelete") and a way back.
+ */
+export function ConfirmDeleteForm({ confirming, question, labels }: {
+  confirming: boolean
+  question: string
+  labels: { delete: string; confirm: string; cancel: string }
+}) {
+  if (!confirming) {
+    return (
+      <Form method="POST">
+        <input type="hidden" name="intent" value="delete" />
+        <SubmitButton className="btn-danger">{labels.delete}</SubmitButton>
+      </Form>
+    )
+  }
+  return (
+    <div role="alert" className="space-y-2 rounded bg-amber-50 p-3">
+      <p className="text-sm font-medium">{question}</p>
+      <div className="flex flex-wrap items-center gap-3">
+        <Form method="POST">
+          <input type="hidden" name="intent" value="confirmDelete" />
+          <SubmitButton className="btn-danger" autoFocus>{labels.confirm}</SubmitButton>
+        </Form>
+        <Link to=".">{labels.cancel}</Link>
+      </div>
+    </div>
   )
 }

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
+import { ConfirmDeleteForm, ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
 import { loadHistory } from '#app/models/audit/list.server.ts'
 import { FeeEditSchema, FeeIdParams, PAYMENT_METHODS } from '#app/models/fee/fee.schema.ts'
@@ -116,23 +116,11 @@ export default function EditFee() {
       <section className="card max-w-2xl space-y-3" aria-labelledby="removal">
         <h2 id="removal" className="text-lg font-semibold">{t('edit.removal')}</h2>
         <p className="text-sm">{t('edit.deleteHelp')}</p>
-        {actionData?.confirmDelete ? (
-          <div role="alert" className="space-y-2 rounded bg-amber-50 p-3">
-            <p className="text-sm font-medium">{t('edit.confirmQuestion', { amount: formatEuros(fee.amountCents, lang), period })}</p>
-            <div className="flex flex-wrap items-center gap-3">
-              <Form method="POST">
-                <input type="hidden" name="intent" value="confirmDelete" />
-                <SubmitButton className="btn-danger" autoFocus>{t('edit.confirmDelete')}</SubmitButton>
-              </Form>
-              <Link to=".">{t('edit.cancel')}</Link>
-            </div>
-          </div>
-        ) : (
-          <Form method="POST">
-            <input type="hidden" name="intent" value="delete" />
-            <SubmitButton className="btn-danger">{t('edit.delete')}</SubmitButton>
-          </Form>
-        )}
+        <ConfirmDeleteForm
+          confirming={actionData?.confirmDelete === true}
+          question={t('edit.confirmQuestion', { amount: formatEuros(fee.amountCents, lang), period })}
+          labels={{ delete: t('edit.delete'), confirm: t('edit.confirmDelete'), cancel: t('edit.cancel') }}
+        />
       </section>
       <AuditHistory entries={history} />
     </div>

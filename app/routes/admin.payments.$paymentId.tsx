@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
+import { ConfirmDeleteForm, ErrorList, SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
 import { loadHistory } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -93,6 +93,7 @@ export default function PaymentDetail() {
       <p className="text-sm"><Link to={member ? `/admin/members/${member.id}` : '/admin/payments'}>← {member ? member.name : t('list.title')}</Link></p>
       <h1 className="text-2xl font-semibold">{t('detail.title', { amount, date: formatDate(payment.date, lang) })}</h1>
       {searchParams.get('allocationDeleted') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.allocationDeleted')}</p> : null}
+      {searchParams.get('updated') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.updated')}</p> : null}
       {searchParams.get('allocationMoved') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('detail.allocationMoved')}</p> : null}
       {formErrors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={formErrors} /></div> : null}
       <section className="card" aria-labelledby="payment">
@@ -157,23 +158,11 @@ export default function PaymentDetail() {
       <section className="card space-y-3" aria-labelledby="removal">
         <h2 id="removal" className="text-lg font-semibold">{t('detail.removal')}</h2>
         <p className="text-sm">{t('detail.deleteHelp')}</p>
-        {actionData?.confirmDelete ? (
-          <div role="alert" className="space-y-2 rounded bg-amber-50 p-3">
-            <p className="text-sm font-medium">{t('detail.confirmQuestion', { amount })}</p>
-            <div className="flex flex-wrap items-center gap-3">
-              <Form method="POST">
-                <input type="hidden" name="intent" value="confirmDelete" />
-                <SubmitButton className="btn-danger" autoFocus>{t('detail.confirmDelete')}</SubmitButton>
-              </Form>
-              <Link to=".">{t('detail.cancel')}</Link>
-            </div>
-          </div>
-        ) : (
-          <Form method="POST">
-            <input type="hidden" name="intent" value="delete" />
-            <SubmitButton className="btn-danger">{t('detail.delete')}</SubmitButton>
-          </Form>
-        )}
+        <ConfirmDeleteForm
+          confirming={actionData?.confirmDelete === true}
+          question={t('detail.confirmQuestion', { amount })}
+          labels={{ delete: t('detail.delete'), confirm: t('detail.confirmDelete'), cancel: t('detail.cancel') }}
+        />
       </section>
     </div>
   )

@@ -62,7 +62,7 @@ function respond(result: SubmissionResult<string[]>, { errorParams = {}, report 
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   let formData: FormData
   try {
     formData = await readForm(request)
@@ -88,7 +88,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const upload = { fileName, content: Buffer.from(bytes).toString('base64'), sha256: contentDigest(bytes) }
   try {
     const options = { encoding, delimiter: parseDelimiter(delimiter), columns: columns ? parseColumnMapping(columns) : undefined }
-    const outcome = intent === 'commit' ? await commitBankImport(bytes, options) : { preview: await previewBankImport(bytes, options), recorded: null }
+    const outcome = intent === 'commit' ? await commitBankImport(bytes, { ...options, actorId: staff.id }) : { preview: await previewBankImport(bytes, options), recorded: null }
     const { delimiter: used, lines, summary } = outcome.preview
     const report: Report = { intent, fileName, encoding, delimiter: used, lines, summary, recorded: outcome.recorded }
     return respond(submission.reply({ hideFields }), { report, upload: intent === 'preview' ? upload : null })

@@ -144,14 +144,16 @@ describe('invoice PDF', () => {
       'IBAN FR76 3000 4000 0312 3456 7890 143',
       'référence à indiquer : 2025-03-000042',
       'par chèque à l’ordre de Illyse',
-      'TVA non applicable, art. 293 B du CGI',
       'taux d’intérêt légal',
     ]) {
       expect(text).toContain(expected)
     }
     expect(text).toMatch(new RegExp(`Total TTC ${flat(formatEuros(4820, 'fr'))}`))
-    expect(text).toContain(`TVA ${flat(formatEuros(250, 'fr'))}`)
+    // VAT is charged on one line: the VAT of each rate on its base, and no exemption mention.
+    expect(text).toContain(`TVA 20 % sur ${flat(formatEuros(1250, 'fr'))} ${flat(formatEuros(250, 'fr'))}`)
+    expect(text).toContain(`TVA 0 % sur ${flat(formatEuros(3320, 'fr'))} ${flat(formatEuros(0, 'fr'))}`)
     expect(text).toContain(`Total HT ${flat(formatEuros(4570, 'fr'))}`)
+    expect(text).not.toContain('293 B')
     expect(flat(formatEuros(4820, 'fr'))).toBe('48,20 €')
 
     const { stdout: info } = await run('pdfinfo', ['-isodates', await save(pdf)])
@@ -200,8 +202,12 @@ describe('invoice PDF', () => {
     )
     const { text } = await textOf(pdf)
     expect(text).toContain('Avoir AV-2025-03-000003')
-    expect(text).toContain('Avoir sur la facture 2025-02-000017')
-    expect(text).toContain(`Total TTC ${flat(formatEuros(-800, 'fr'))}`)
+    // The line wraps in the right column; pdftotext interleaves the left column's lines.
+    expect(text).toMatch(/Avoir sur la facture 2025-02-000017 du .*01\/02\/2025/)
+    // No VAT on it: the total alone, and the exemption mention.
+    expect(text).toContain(`Total ${flat(formatEuros(-800, 'fr'))}`)
+    expect(text).not.toContain('Total HT')
+    expect(text).toContain('TVA non applicable, art. 293 B du CGI')
     expect(text).not.toContain('Échéance')
     expect(text).not.toContain('IBAN')
   })
@@ -227,7 +233,7 @@ describe('invoice PDF', () => {
     }))
     lines.push({ label: `Libellé-sans-espace-${'x'.repeat(200)}-fin`, unitCents: 123_456_789, quantityHundredths: 100, vatBasisPoints: 0, periodFrom: null, periodTo: null })
     lines.push({ label: 'Dernière ligne, émoji 😀 et cyrillique Ж', unitCents: 100, quantityHundredths: 100, vatBasisPoints: 0, periodFrom: null, periodTo: null })
-    const data = invoice({ lines, isp: { ...invoice().isp, vatMention: 'Mention '.repeat(80).trim() } })
+    const data = invoice({ lines, isp: { ...invoice().isp, latePaymentMention: 'Mention '.repeat(80).trim() } })
     const pdf = await renderInvoicePdf(data)
     expect(await pageCount(pdf)).toBeGreaterThanOrEqual(2)
     const { text, raw } = await textOf(pdf)

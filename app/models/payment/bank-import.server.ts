@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Actor } from '#app/models/audit/audit.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { computedSubscriptionReference } from '#app/models/subscription/rules.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
@@ -190,9 +191,9 @@ const LABEL_MAX = 500
 /**
  * Imports a bank statement: recomputes the preview and records its matched lines as transfers,
  * all or nothing, each line once (its import key); a file that cannot be read records nothing.
- * Returns the preview and how many payments were recorded.
+ * Returns the preview and how many payments were recorded. `actorId`: who imports it, for the audit log.
  */
-export async function commitBankImport(bytes: Uint8Array, options: BankImportOptions = {}) {
+export async function commitBankImport(bytes: Uint8Array, { actorId = null, ...options }: BankImportOptions & Actor = {}) {
   const preview = await previewBankImport(bytes, options)
   const inputs = preview.lines.flatMap((line) =>
     line.reason === null && line.member && line.date && line.amountCents && line.importKey
@@ -207,7 +208,7 @@ export async function commitBankImport(bytes: Uint8Array, options: BankImportOpt
         }]
       : [],
   )
-  const result = inputs.length ? await recordPayments(inputs) : { created: 0, duplicates: 0 }
+  const result = inputs.length ? await recordPayments(inputs, { actorId }) : { created: 0, duplicates: 0 }
   return { preview, recorded: result.created, duplicates: result.duplicates }
 }
 
