@@ -3,6 +3,7 @@ import { describeAuditChanges } from '#app/components/audit-history.tsx'
 import { listAllAuditEntries, parseAuditQuery } from '#app/models/audit/list.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toCsv } from '#app/utils/csv.ts'
+import { csvDownload } from '#app/utils/http.server.ts'
 import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
 
 const COLUMNS = ['at', 'actor', 'action', 'entity', 'entityId', 'username', 'memberName', 'changes'] as const
@@ -34,11 +35,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     describeAuditChanges(e, t, language).join(' ; '),
   ])
   const date = new Date().toISOString().slice(0, 10)
-  return new Response(toCsv(header, rows), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="journal-${date}.csv"`,
-      'Cache-Control': 'no-store',
-    },
-  })
+  return csvDownload({ csv: toCsv(header, rows), filename: `journal-${date}.csv` })
 }

@@ -10,6 +10,7 @@ import { formatDateTime } from '#app/components/member-status.tsx'
 import { EMAILS_PER_PAGE, listEmails, resendEmail } from '#app/models/email/outbox.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const EMAIL_STATUSES = ['QUEUED', 'SENT', 'FAILED'] as const
 
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: ResendSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ResendSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   if (!(await resendEmail(submission.value.id))) {
     return data({ result: submission.reply({ formErrors: ['emailNotResendable'] }) }, { status: 409 })

@@ -18,6 +18,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { centsToInput, formatEuros } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** The fee of the URL with its member, or a 404. */
 async function requireFee(params: LoaderFunctionArgs['params']) {
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const fee = await requireFee(params)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const intent = formData.get('intent')
   const submission = parseWithZod(formData, { schema: FeeEditSchema })
   // Without JavaScript, deleting takes two posts: the first only asks for confirmation.

@@ -22,6 +22,7 @@ import { addDays, parseIsoDate, toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** The form names the member by number or username; the server resolves it. */
 const FeeFormSchema = refineFeeDates(
@@ -59,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: FeeFormSchema })
   const typed = String(formData.get('member') ?? '')
   const member = typed.trim() ? await findMemberByIdOrUsername(typed) : null

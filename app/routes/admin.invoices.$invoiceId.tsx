@@ -28,6 +28,7 @@ import { notFound } from '#app/utils/http.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { centsToInput } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const INTENTS = ['addLine', 'updateLine', 'deleteLine', 'dueDate', 'validate', 'deleteDraft', 'dispute', 'undispute', 'creditNote'] as const
 type Intent = (typeof INTENTS)[number]
@@ -84,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const { invoiceId: id } = InvoiceIdParams.parse(params)
   if (!id) notFound()
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const sent = parseWithZod(formData, { schema: IntentSchema })
   if (sent.status !== 'success') return data({ formId: 'intent', result: sent.reply({ formErrors: ['notFound'] }) }, { status: 400 })
   const { intent, lineId } = sent.value

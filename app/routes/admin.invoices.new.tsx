@@ -16,6 +16,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: NewDraftSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: NewDraftSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const member = await findMemberByIdOrUsername(submission.value.member)
   if (!member) return data({ result: submission.reply({ fieldErrors: { member: ['memberNotFound'] } }) }, { status: 400 })

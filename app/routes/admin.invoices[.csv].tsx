@@ -4,6 +4,7 @@ import { draftLabel, listAllInvoices } from '#app/models/invoice/invoices.server
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toCsv } from '#app/utils/csv.ts'
+import { csvDownload } from '#app/utils/http.server.ts'
 import { today } from '#app/utils/dates.ts'
 import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
 import { centsToInput } from '#app/utils/money.ts'
@@ -33,11 +34,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     euros(i.remainingCents),
   ])
   const date = new Date().toISOString().slice(0, 10)
-  return new Response(toCsv(header, rows), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="factures-${date}.csv"`,
-      'Cache-Control': 'no-store',
-    },
-  })
+  return csvDownload({ csv: toCsv(header, rows), filename: `factures-${date}.csv` })
 }

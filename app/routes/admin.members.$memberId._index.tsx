@@ -26,6 +26,7 @@ import { notFound } from '#app/utils/http.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { listSessions, revokeSessions } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** How many invoices and payments the billing section shows, newest first. */
 const BILLING_ROWS = 10
@@ -84,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const { memberId } = MemberIdParams.parse(params)
   if (!memberId) notFound()
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   if (submission.value.intent === 'status') {
     if ((await setMembersStatus({ ids: [memberId], status: submission.value.status, actorId: staff.id })) === 0) notFound()

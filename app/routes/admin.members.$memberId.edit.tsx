@@ -12,6 +12,7 @@ import { requireStaff } from '#app/utils/auth.server.ts'
 import { toIsoDate } from '#app/utils/dates.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const isoDate = (d: Date | null) => (d ? toIsoDate(d) : '')
 
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const { memberId } = MemberIdParams.parse(params)
   if (!memberId || !(await getMemberDetail(memberId))) notFound()
-  const submission = parseWithZod(await request.formData(), { schema: AdminMemberSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: AdminMemberSchema })
   if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
   const taken = await findTakenFields({ email: submission.value.email, username: submission.value.username, exceptId: memberId })
   if (Object.keys(taken).length) return data({ result: submission.reply({ fieldErrors: taken, hideFields: ['password'] }) }, { status: 400 })

@@ -18,6 +18,7 @@ import { today } from '#app/utils/dates.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -64,7 +65,7 @@ const callTicked = ({ ids, override, dryRun }: { ids: number[]; override: boolea
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: BulkSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: BulkSchema })
   if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null, called: null }, { status: 400 })
   const value = submission.value
   const back = new URL(request.url).searchParams

@@ -9,6 +9,7 @@ import { createMember, findTakenFields, uniqueViolationFields } from '#app/model
 import { AdminMemberSchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: AdminMemberSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: AdminMemberSchema })
   if (submission.status !== 'success') return data({ result: submission.reply({ hideFields: ['password'] }) }, { status: 400 })
   const taken = await findTakenFields({ email: submission.value.email, username: submission.value.username })
   if (Object.keys(taken).length) return data({ result: submission.reply({ fieldErrors: taken, hideFields: ['password'] }) }, { status: 400 })

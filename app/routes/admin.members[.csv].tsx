@@ -3,6 +3,7 @@ import { CSV_COLUMNS, listMembersForExport } from '#app/models/member/list.serve
 import { MemberListQuerySchema } from '#app/models/member/member.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { toCsv } from '#app/utils/csv.ts'
+import { csvDownload } from '#app/utils/http.server.ts'
 import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -15,11 +16,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
     CSV_COLUMNS.map((c) => (c === 'status' ? t(`member.statuses.${m.status}`) : c === 'type' ? t(`member.types.${m.type}`) : m[c])),
   )
   const date = new Date().toISOString().slice(0, 10)
-  return new Response(toCsv(header, rows), {
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="membres-${date}.csv"`,
-      'Cache-Control': 'no-store',
-    },
-  })
+  return csvDownload({ csv: toCsv(header, rows), filename: `membres-${date}.csv` })
 }

@@ -15,6 +15,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { centsToInput } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** An offer id from the URL; anything that is not a positive integer becomes null (a 404). */
 const ActionSchema = z.discriminatedUnion('intent', [
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireStaff(request)
   const { id } = await requireOffer(params)
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ intent: 'save', result: submission.reply() }, { status: 400 })
   const value = submission.value
   try {

@@ -10,6 +10,7 @@ import { createOffer } from '#app/models/offer/offers.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
@@ -18,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: OfferSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: OfferSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   try {
     const offer = await createOffer(submission.value)

@@ -16,6 +16,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })
 
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const payment = await requirePayment(params)
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ confirmDelete: false, result: submission.reply() }, { status: 400 })
   const value = submission.value
   // Without JavaScript, deleting takes two posts: the first only asks for confirmation.

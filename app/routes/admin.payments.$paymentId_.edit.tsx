@@ -19,6 +19,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })
 
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const payment = await requirePayment(params)
   const imported = payment.importKey !== null
-  const submission = parseWithZod(await request.formData(), { schema: detailsSchema(imported) })
+  const submission = parseWithZod(await readFormData(request), { schema: detailsSchema(imported) })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const { date, label, method } = submission.value
   try {

@@ -9,10 +9,11 @@ import { listPayments, PAYMENTS_PER_PAGE } from '#app/models/payment/payments.se
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
+import { MonthFilterSchema } from '#app/utils/date.schema.ts'
 
 /** The list's GET parameters; a wrong value falls back to its default. */
 const PaymentListQuerySchema = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
+  month: MonthFilterSchema,
   member: z.string().trim().max(64).catch(''),
   unallocated: z.literal('on').optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),

@@ -14,6 +14,7 @@ import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024
 /** The encodings of bank-import.ts, repeated here: that module is server-side only (node:crypto). */
@@ -37,12 +38,13 @@ const BankImportFormSchema = z
 type Report = { intent: 'preview' | 'commit'; fileName: string; encoding: string; delimiter: string; lines: PreviewLine[]; summary: BankImportSummary; recorded: number | null }
 
 /** Reads the multipart form: the file part up to 2 MB, the other fields (base64 content) up to 3 MB. */
-async function readForm(request: Request) {
-  if (!request.headers.get('content-type')?.startsWith('multipart/form-data')) return request.formData()
-  return unstable_parseMultipartFormData(request, unstable_composeUploadHandlers(
-    unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES, filter: ({ name }) => name === 'file' }),
-    unstable_createMemoryUploadHandler({ maxPartSize: Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024 }),
-  ))
+function readForm(request: Request) {
+  return readFormData(request, {
+    parseMultipart: (multipart) => unstable_parseMultipartFormData(multipart, unstable_composeUploadHandlers(
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES, filter: ({ name }) => name === 'file' }),
+      unstable_createMemoryUploadHandler({ maxPartSize: Math.ceil(MAX_FILE_BYTES / 3) * 4 + 1024 }),
+    )),
+  })
 }
 
 const megabytes = (bytes: number) => bytes / 1024 / 1024

@@ -19,6 +19,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { centsToInput, formatEuros } from '#app/utils/money.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** `?memberId=` and `?invoiceId=` prefill the form; a present but malformed or unknown id is a 404. */
 const id = z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null)
@@ -43,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const submission = parseWithZod(formData, { schema: PaymentSchema })
   const typed = String(formData.get('member') ?? '')
   const member = typed.trim() ? await findMemberByIdOrUsername(typed) : null

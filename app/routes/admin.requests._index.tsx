@@ -16,6 +16,7 @@ import { toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const id = z.coerce.number().int().positive()
 
@@ -43,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
-  const submission = parseWithZod(await request.formData(), { schema: ActionSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ActionSchema })
   // The form that was sent, so that its errors show on it and not on the other requests' forms.
   const payload = submission.payload
   const formId = `${String(payload.intent)}-${String(payload.id)}`

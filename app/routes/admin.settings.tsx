@@ -18,6 +18,7 @@ import { IspIdentitySchema, LOGO_MAX_BYTES, LOGO_TYPES } from '#app/models/isp/i
 import { getIspIdentity, updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** Largest text field accepted in the multipart form, and largest upload read before giving up. */
 const FIELD_MAX_BYTES = 64 * 1024
@@ -30,12 +31,11 @@ const payloadTooLarge = () => new Response('Payload Too Large', { status: 413 })
  * so that the rest of the form is still checked and every error is shown at once.
  */
 async function readIdentityForm(request: Request) {
-  if (!request.headers.get('Content-Type')?.startsWith('multipart/form-data')) return { formData: await request.formData(), logoTooLarge: false }
   let logoTooLarge = false
   const readLogo = unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES })
   const readField = unstable_createMemoryUploadHandler({ maxPartSize: FIELD_MAX_BYTES })
   try {
-    const formData = await unstable_parseMultipartFormData(request, async (part) => {
+    const formData = await readFormData(request, { parseMultipart: (multipart) => unstable_parseMultipartFormData(multipart, async (part) => {
       if (part.name !== 'logo') return part.filename === undefined ? readField(part) : undefined
       try {
         return await readLogo(part)
@@ -49,7 +49,7 @@ async function readIdentityForm(request: Request) {
         }
         return undefined
       }
-    })
+    }) })
     return { formData, logoTooLarge }
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) throw payloadTooLarge()

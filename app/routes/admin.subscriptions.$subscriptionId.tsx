@@ -20,6 +20,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** A subscription id from the URL; anything that is not a positive integer becomes null (a 404). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -40,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const { subscriptionId } = SubscriptionIdParams.parse(params)
   if (!subscriptionId) notFound()
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   if (formData.get('intent') === 'edit') {
     const submission = parseWithZod(formData, { schema: SubscriptionEditSchema })
     if (submission.status !== 'success') return data({ form: 'edit', result: submission.reply(), confirmation: null }, { status: 400 })

@@ -16,6 +16,7 @@ import { requireStaff } from '#app/utils/auth.server.ts'
 import { toIsoDate, today } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /**
  * What the browser checks before sending: the model's fields and rule, with the member typed as a
@@ -49,7 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
-  const formData = await request.formData()
+  const formData = await readFormData(request)
   const memberText = String(formData.get('memberId') ?? '').trim()
   const member = memberText ? await findMemberByIdOrUsername(memberText) : null
   if (member) formData.set('memberId', String(member.id))

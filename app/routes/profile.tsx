@@ -14,6 +14,7 @@ import { getProfile, updateProfile } from '#app/models/member/profile.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request)
   if (!getEnv().MEMBER_CAN_EDIT_PROFILE) throw new Response('Profile editing is turned off', { status: 403 })
-  const submission = parseWithZod(await request.formData(), { schema: ProfileSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ProfileSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   const taken = await findTakenFields({ email: submission.value.email, exceptId: member.id })
   if (Object.keys(taken).length) return data({ result: submission.reply({ fieldErrors: taken }) }, { status: 400 })

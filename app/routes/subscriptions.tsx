@@ -17,6 +17,7 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
@@ -41,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const member = await requireMember(request)
-  const submission = parseWithZod(await request.formData(), { schema: RequestSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: RequestSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   try {
     // The member always comes from the session; a member id in the form is ignored.

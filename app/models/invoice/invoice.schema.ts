@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EurosSchema } from '#app/models/offer/offer.schema.ts'
-import { OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
+import { MonthFilterSchema, OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
 import { lineTotalCents } from './rules.ts'
 
 /** The forms of the invoice pages, shared by the browser and the server. */
@@ -110,7 +110,7 @@ export const INVOICE_LIST_STATUSES = ['DRAFT', 'OPEN', 'CLOSED', 'TROUBLE'] as c
 /** The staff list's filters, from the URL; a bad parameter falls back to "no filter". */
 export const InvoiceListQuerySchema = z.object({
   status: z.enum(INVOICE_LIST_STATUSES).optional().catch(undefined),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional().catch(undefined),
+  month: MonthFilterSchema,
   member: z.string().trim().max(64).default('').catch(''),
   overdue: z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean()).catch(false),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),

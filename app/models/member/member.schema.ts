@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
+import { OptionalIsoDateSchema, SearchTextSchema } from '#app/utils/date.schema.ts'
 
 export const MEMBER_STATUSES = ['PENDING', 'MEMBER', 'NOT_MEMBER'] as const
 export const MEMBER_TYPES = ['NATURAL_PERSON', 'LEGAL_ENTITY'] as const
@@ -97,7 +97,7 @@ export const ChangePasswordSchema = z
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'passwordMismatch' })
 
 export const MemberListQuerySchema = z.object({
-  q: z.string().trim().max(200).catch(''),
+  q: SearchTextSchema,
   status: z.enum(MEMBER_STATUSES).optional().catch(undefined),
   sort: z.enum(['username', 'name', 'email', 'status', 'dateJoined', 'id']).catch('username'),
   dir: z.enum(['asc', 'desc']).catch('asc'),
