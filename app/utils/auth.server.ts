@@ -99,8 +99,34 @@ export async function requireStaff(request: Request): Promise<SessionMember> {
   return member
 }
 
-/** A safe place to go after login: a local path only. */
+// The origin redirect targets are resolved against: any host would do, as long as no
+// request can name it.
+const REDIRECT_BASE = 'http://redirect-target.invalid'
+const MAX_REDIRECT_LENGTH = 2048
+
+/**
+ * A safe place to go after a form (login, language switch): a path of this site only. The value
+ * is read the way a browser reads a Location header (the WHATWG URL parser drops tabs and line
+ * breaks, treats `\\` as `/`, resolves `.` and `..`, percent-encodes spaces and control
+ * characters), and what is returned is that normalised path, never the raw text. Anything that
+ * resolves to another origin (`//host`, `/\\host`, `/<TAB>/host`, `https:host`, `javascript:`)
+ * gives `fallback`.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/') {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
-  return to
+  if (typeof to !== 'string' || to === '' || to.length > MAX_REDIRECT_LENGTH) return fallback
+  const path = sameOriginPath(to)
+  // The returned path read again must be itself: a browser resolving it stays on this site.
+  return path !== null && sameOriginPath(path) === path ? path : fallback
+}
+
+function sameOriginPath(value: string) {
+  let url: URL
+  try {
+    url = new URL(value, REDIRECT_BASE)
+  } catch {
+    return null
+  }
+  if (url.origin !== REDIRECT_BASE || url.username || url.password) return null
+  const path = url.pathname + url.search + url.hash
+  return path.startsWith('/') && !path.startsWith('//') ? path : null
 }

@@ -11,25 +11,30 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
  * True when a state-changing request comes from a page of another origin: its Origin header
- * names another host, or the browser marks it cross-site. Requests without either header
- * (scripts, curl) are not browser forms and pass.
+ * names another host (or is "null"), or, without an Origin, its Referer names another host or
+ * the browser marks it cross-site. Requests with none of these headers (scripts, curl) are not
+ * browser forms and pass.
  */
-export function isCrossOriginWrite({ method, origin, host, secFetchSite }: {
+export function isCrossOriginWrite({ method, origin, referer, host, secFetchSite }: {
   method: string
   origin: string | undefined
+  referer?: string | undefined
   host: string | undefined
   secFetchSite: string | undefined
 }) {
   if (!UNSAFE_METHODS.has(method.toUpperCase())) return false
-  if (origin && origin !== 'null') {
-    try {
-      return new URL(origin).host !== host
-    } catch {
-      return true
-    }
-  }
   if (origin === 'null') return true
+  if (origin) return !isSameHost(origin, host)
+  if (referer && !isSameHost(referer, host)) return true
   return secFetchSite === 'cross-site'
+}
+
+function isSameHost(url: string, host: string | undefined) {
+  try {
+    return new URL(url).host === host
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -38,7 +43,22 @@ export function isCrossOriginWrite({ method, origin, host, secFetchSite }: {
  */
 export function immutableDownload(request: Request, { bytes, filename, sha256, contentType }: { bytes: Uint8Array<ArrayBuffer>; filename: string; sha256: string; contentType: string }) {
   const etag = `"${sha256}"`
-  const headers = { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"`, ETag: etag, 'Cache-Control': 'private' }
+  const headers = { 'Content-Type': contentType, 'Content-Disposition': `attachment; filename="${filename}"`, ETag: etag, 'Cache-Control': 'private', 'X-Content-Type-Options': 'nosniff' }
   if (request.headers.get('If-None-Match') === etag) return new Response(null, { status: 304, headers })
   return new Response(bytes, { headers: { ...headers, 'Content-Length': String(bytes.byteLength) } })
+}
+
+/**
+ * A CSV download made for this request (an export of member data): never stored by a cache,
+ * never sniffed as anything but CSV.
+ */
+export function csvDownload({ csv, filename }: { csv: string; filename: string }) {
+  return new Response(csv, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  })
 }
