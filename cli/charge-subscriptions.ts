@@ -13,6 +13,12 @@ const SKIP_LABELS: Record<keyof ChargeSummary['skipped'], string> = {
   zeroTotal: 'invoice total would be 0',
 }
 
+const NOT_BILLED_LABELS: Record<ChargeSummary['notBilled'][number]['reason'], string> = {
+  lineTooLarge: 'a line is over the cap of 1,000,000 € per line (check the offer\'s price)',
+  totalTooLarge: 'the invoice total is beyond what one invoice holds',
+  failed: 'the invoice could not be written',
+}
+
 /** The summary printed after a run, one fact a line. */
 export function formatChargeSummary(summary: ChargeSummary, seconds: number) {
   const verb = summary.dryRun ? 'would be created' : 'created'
@@ -26,6 +32,9 @@ export function formatChargeSummary(summary: ChargeSummary, seconds: number) {
   lines.push(skipped.length ? 'Subscriptions skipped:' : 'Subscriptions skipped: none')
   for (const [reason, n] of skipped) lines.push(`  ${n} ${SKIP_LABELS[reason as keyof ChargeSummary['skipped']]}`)
   for (const held of summary.heldByDrafts) lines.push(`    ${held.username}: ${held.draft} (/admin/invoices/${held.draftId})`)
+  if (summary.notBilled.length > 0) lines.push(`Members not billed: ${summary.notBilled.length} (everyone else is billed)`)
+  for (const n of summary.notBilled) lines.push(`    ${n.username}: ${NOT_BILLED_LABELS[n.reason]}${n.message ? ` (${n.message.split('\n').at(-1)!.trim()})` : ''} (/admin/members/${n.memberId})`)
+  if (summary.interrupted) lines.push('Interrupted (the worker was stopped): run it again to bill the members left')
   if (!summary.dryRun) lines.push(`PDFs stored: ${summary.pdfs} (${(summary.pdfMs / 1000).toFixed(1)} s of rendering)`)
   lines.push(`Done in ${seconds.toFixed(1)} s`)
   return lines.map((l) => `${l}\n`).join('')

@@ -4,8 +4,9 @@ import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.serve
 import { reconcileMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
 import { draftLabel, queueNewInvoiceEmails } from './invoices.server.ts'
-import { billingMonth, planMemberInvoice, type ChargeableSubscription, type PlannedLine, type SkipReason } from './charge.ts'
+import { billingMonth, planMemberInvoice, type ChargeableSubscription, type NotBilledReason, type PlannedLine, type SkipReason } from './charge.ts'
 import { invoicesMissingPdf, storeMissingPdfs, type Render } from './pdf.server.ts'
 import { allocateInvoiceNumbers, captureIdentities, refusingTakenNumbers } from './validate.server.ts'
 
@@ -36,6 +37,8 @@ export type ChargeOptions = {
   render?: Render
   batchSize?: number
   onProgress?: (progress: { done: number; total: number }) => void
+  /** Stops the run at its next batch boundary (the worker's stop). */
+  signal?: AbortSignal
 }
 
 export type ChargeSummary = {
@@ -51,6 +54,10 @@ export type ChargeSummary = {
   skipped: Record<SkipReason | 'zeroTotal', number>
   /** Subscriptions a staff draft holds (the run left them to that draft): who, and which draft. */
   heldByDrafts: { memberId: number; username: string; draftId: number; draft: string }[]
+  /** Members the run could not bill (a line over the cap, a total too large, a failed write); the others are billed. */
+  notBilled: { memberId: number; username: string; reason: NotBilledReason; message?: string }[]
+  /** True when the run stopped early on its signal: what is left is billed by the next run. */
+  interrupted: boolean
   pdfs: number
   pdfMs: number
 }
@@ -94,37 +101,58 @@ async function loadBilled(db: Tx, ids: number[], start: Date) {
 function emptySummary(month: string, dryRun: boolean, members: number): ChargeSummary {
   return {
     month, dryRun, members, invoices: 0, lines: 0, totalCents: 0, firstNumber: null, lastNumber: null,
-    skipped: { nonBillable: 0, alreadyBilled: 0, notInPeriod: 0, heldByDraft: 0, zeroTotal: 0 }, heldByDrafts: [], pdfs: 0, pdfMs: 0,
+    skipped: { nonBillable: 0, alreadyBilled: 0, notInPeriod: 0, heldByDraft: 0, zeroTotal: 0 }, heldByDrafts: [], notBilled: [], interrupted: false, pdfs: 0, pdfMs: 0,
   }
+}
+
+type PlannedInvoice = { memberId: number; lines: PlannedLine[]; totalCents: number }
+
+/** What planning a batch found, merged into the summary once the batch is committed. */
+type BatchPlan = {
+  invoices: PlannedInvoice[]
+  skipped: ChargeSummary['skipped']
+  heldByDrafts: ChargeSummary['heldByDrafts']
+  notBilled: ChargeSummary['notBilled']
 }
 
 /** Plans the invoices of a batch of members from what the database holds now. */
-async function planBatch(db: Tx, batch: [number, Candidate[]][], start: Date, date: Date, vatBasisPoints: number, summary: ChargeSummary) {
+async function planBatch(db: Tx, batch: [number, Candidate[]][], start: Date, date: Date, vatBasisPoints: number): Promise<BatchPlan> {
   const billed = await loadBilled(db, batch.flatMap(([, subs]) => subs.map((s) => s.id)), start)
-  const invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[] = []
+  const plan: BatchPlan = { invoices: [], skipped: emptySummary('', false, 0).skipped, heldByDrafts: [], notBilled: [] }
   const held: { memberId: number; draftId: number }[] = []
+  const refused: { memberId: number; reason: NotBilledReason }[] = []
   for (const [memberId, subs] of batch) {
-    const plan = planMemberInvoice(subs.map((s) => ({ ...s, ...billed.get(s.id)! })), date, vatBasisPoints)
-    for (const { reason, draftId } of plan.skipped) {
-      summary.skipped[reason] += 1
+    const member = planMemberInvoice(subs.map((s) => ({ ...s, ...billed.get(s.id)! })), date, vatBasisPoints)
+    for (const { reason, draftId } of member.skipped) {
+      plan.skipped[reason] += 1
       if (draftId !== undefined && !held.some((h) => h.draftId === draftId)) held.push({ memberId, draftId })
     }
-    if (plan.lines.length === 0) continue
+    if (member.lines.length === 0) continue
+    if (member.refused) refused.push({ memberId, reason: member.refused })
     // Coin refuses to validate a zero invoice (free offers): nothing to send.
-    if (plan.totalCents === 0) summary.skipped.zeroTotal += 1
-    else invoices.push({ memberId, ...plan })
+    else if (member.totalCents === 0) plan.skipped.zeroTotal += 1
+    else plan.invoices.push({ memberId, lines: member.lines, totalCents: member.totalCents })
   }
-  if (held.length > 0) {
-    const usernames = new Map((await db.member.findMany({ where: { id: { in: held.map((h) => h.memberId) } }, select: { id: true, username: true } })).map((m) => [m.id, m.username]))
-    for (const h of held) {
-      if (!summary.heldByDrafts.some((known) => known.draftId === h.draftId)) summary.heldByDrafts.push({ ...h, username: usernames.get(h.memberId) ?? '', draft: draftLabel(h.draftId) })
-    }
+  if (held.length > 0 || refused.length > 0) {
+    const ids = [...held, ...refused].map((h) => h.memberId)
+    const usernames = new Map((await db.member.findMany({ where: { id: { in: ids } }, select: { id: true, username: true } })).map((m) => [m.id, m.username]))
+    plan.heldByDrafts = held.map((h) => ({ ...h, username: usernames.get(h.memberId) ?? '', draft: draftLabel(h.draftId) }))
+    plan.notBilled = refused.map((r) => ({ ...r, username: usernames.get(r.memberId) ?? '' }))
   }
-  return invoices
+  return plan
+}
+
+function mergePlan(summary: ChargeSummary, plan: BatchPlan) {
+  for (const [reason, n] of Object.entries(plan.skipped)) summary.skipped[reason as keyof ChargeSummary['skipped']] += n
+  for (const h of plan.heldByDrafts) if (!summary.heldByDrafts.some((known) => known.draftId === h.draftId)) summary.heldByDrafts.push(h)
+  summary.notBilled.push(...plan.notBilled)
+  summary.invoices += plan.invoices.length
+  summary.lines += plan.invoices.reduce((sum, i) => sum + i.lines.length, 0)
+  summary.totalCents += plan.invoices.reduce((sum, i) => sum + i.totalCents, 0)
 }
 
 /** Writes a batch's invoices as drafts with their lines, then numbers and validates them. */
-async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLine[]; totalCents: number }[], invoiceDate: Date, dueDate: Date, isp: IspIdentity) {
+async function writeBatch(tx: Tx, invoices: PlannedInvoice[], invoiceDate: Date, dueDate: Date, isp: IspIdentity) {
   const memberIds = invoices.map((i) => i.memberId)
   // The members' accounts are locked like any payment or validation would (same order: by id).
   await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
@@ -164,9 +192,13 @@ async function writeBatch(tx: Tx, invoices: { memberId: number; lines: PlannedLi
   return { ids, numbers }
 }
 
-/** Runs `charge_subscriptions` for the month of `options.date`; see the module comment. */
+/**
+ * Runs `charge_subscriptions` for the month of `options.date`; see the module comment. When
+ * `signal` is aborted, the run stops before its next batch, finishes the PDFs of what it committed
+ * and returns a summary with `interrupted`; running it again bills the rest.
+ */
 export async function chargeSubscriptions(options: ChargeOptions): Promise<ChargeSummary> {
-  const { date, today, antidate = false, dryRun = false, paymentDelayDays, render, batchSize = CHARGE_BATCH_SIZE, onProgress } = options
+  const { date, today, antidate = false, dryRun = false, paymentDelayDays, render, batchSize = CHARGE_BATCH_SIZE, onProgress, signal } = options
   const { start, end } = billingMonth(date)
   const invoiceDate = antidate ? start : today
   const dueDate = addDays(invoiceDate, paymentDelayDays)
@@ -186,38 +218,56 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
   }
   if (!dryRun) renderPdfs(await invoicesMissingPdf())
 
+  /** Plans, writes and validates the invoices of `batch` in one transaction; null when it writes nothing. */
+  const commitBatch = (batch: [number, Candidate[]][]) =>
+    prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHARGE_LOCK})`
+        const plan = await planBatch(tx, batch, start, date, isp.defaultVatBasisPoints)
+        if (plan.invoices.length === 0) return { plan, written: null }
+        return { plan, written: await writeBatch(tx, plan.invoices, invoiceDate, dueDate, isp) }
+      },
+      { timeout: 120_000 },
+    )
+
+  const committed = async ({ plan, written }: Awaited<ReturnType<typeof commitBatch>>) => {
+    mergePlan(summary, plan)
+    if (!written) return
+    summary.firstNumber ??= written.numbers[0]
+    summary.lastNumber = written.numbers.at(-1)!
+    // Wait for the previous batch's PDFs before queueing these: at most one batch in flight.
+    await pdfWork
+    renderPdfs(written.ids)
+  }
+
   for (let i = 0; i < members.length; i += batchSize) {
+    if (signal?.aborted) {
+      summary.interrupted = true
+      break
+    }
     const batch = members.slice(i, i + batchSize)
     if (dryRun) {
-      const invoices = await planBatch(prisma, batch, start, date, isp.defaultVatBasisPoints, summary)
-      count(summary, invoices)
+      mergePlan(summary, await planBatch(prisma, batch, start, date, isp.defaultVatBasisPoints))
     } else {
-      const written = await prisma.$transaction(
-        async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHARGE_LOCK})`
-          const invoices = await planBatch(tx, batch, start, date, isp.defaultVatBasisPoints, summary)
-          if (invoices.length === 0) return null
-          return { invoices, ...(await writeBatch(tx, invoices, invoiceDate, dueDate, isp)) }
-        },
-        { timeout: 120_000 },
-      )
-      if (written) {
-        count(summary, written.invoices)
-        summary.firstNumber ??= written.numbers[0]
-        summary.lastNumber = written.numbers.at(-1)!
-        // Wait for the previous batch's PDFs before queueing these: at most one batch in flight.
-        await pdfWork
-        renderPdfs(written.ids)
+      try {
+        await committed(await commitBatch(batch))
+      } catch (error) {
+        // Without a database, nothing can be billed: the run fails and a later one resumes it.
+        if (batch.length === 1 || isDatabaseUnreachable(error)) throw error
+        // Otherwise one member's rows made the batch fail: bill the others one by one, name that member.
+        for (const one of batch) {
+          try {
+            await committed(await commitBatch([one]))
+          } catch (memberError) {
+            if (isDatabaseUnreachable(memberError)) throw memberError
+            const member = await prisma.member.findUnique({ where: { id: one[0] }, select: { username: true } })
+            summary.notBilled.push({ memberId: one[0], username: member?.username ?? '', reason: 'failed', message: memberError instanceof Error ? memberError.message : String(memberError) })
+          }
+        }
       }
     }
     onProgress?.({ done: Math.min(i + batchSize, members.length), total: members.length })
   }
   await pdfWork
   return summary
-}
-
-function count(summary: ChargeSummary, invoices: { lines: PlannedLine[]; totalCents: number }[]) {
-  summary.invoices += invoices.length
-  summary.lines += invoices.reduce((sum, i) => sum + i.lines.length, 0)
-  summary.totalCents += invoices.reduce((sum, i) => sum + i.totalCents, 0)
 }

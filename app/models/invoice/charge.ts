@@ -1,3 +1,4 @@
+import { MAX_LINE_TOTAL_CENTS } from './invoice.schema.ts'
 import { billedPeriod, lineTotalCents, periodsOverlap } from './rules.ts'
 
 /**
@@ -29,7 +30,19 @@ export type PlannedLine = {
 
 export type SkipReason = 'nonBillable' | 'alreadyBilled' | 'notInPeriod' | 'heldByDraft'
 
-export type MemberPlan = { lines: PlannedLine[]; totalCents: number; skipped: { subscriptionId: number; reason: SkipReason; draftId?: number }[] }
+/** Why the run cannot bill a member at all (the member is named in the summary, the others are billed). */
+export type NotBilledReason = 'lineTooLarge' | 'totalTooLarge' | 'failed'
+
+export type MemberPlan = {
+  lines: PlannedLine[]
+  totalCents: number
+  skipped: { subscriptionId: number; reason: SkipReason; draftId?: number }[]
+  /** Set when the invoice cannot be made: a line over the 1 M€ cap, or a total beyond what an invoice holds. */
+  refused?: Exclude<NotBilledReason, 'failed'>
+}
+
+/** The largest invoice total the database stores (a 32-bit integer of cents). */
+export const MAX_INVOICE_TOTAL_CENTS = 2_147_483_647
 
 export const SETUP_FEE_SUFFIX = 'Frais de mise en service'
 
@@ -38,7 +51,8 @@ export const SETUP_FEE_SUFFIX = 'Frais de mise en service'
  * offer, the set-up fee the first time it is billed, and the billing period starting on the first
  * of the month (clamped to the subscription and resign dates, prorated by days) unless it is a
  * single day or a billed period overlaps it. A staff draft holding the period skips the
- * subscription too, and says which draft.
+ * subscription too, and says which draft. A plan with a line over MAX_LINE_TOTAL_CENTS, or a total
+ * beyond MAX_INVOICE_TOTAL_CENTS, is `refused`: the run bills the others and names this member.
  */
 export function planMemberInvoice(subscriptions: ChargeableSubscription[], date: Date, vatBasisPoints: number): MemberPlan {
   const lines: PlannedLine[] = []
@@ -69,7 +83,10 @@ export function planMemberInvoice(subscriptions: ChargeableSubscription[], date:
       subscriptionId: s.id, periodFrom: period.from, periodTo: period.to, isSetupFee: false,
     })
   }
-  return { lines, totalCents: lines.reduce((sum, line) => sum + lineTotalCents(line), 0), skipped }
+  const totals = lines.map((line) => lineTotalCents(line))
+  const totalCents = totals.reduce((sum, total) => sum + total, 0)
+  const refused = totals.some((total) => total > MAX_LINE_TOTAL_CENTS) ? 'lineTooLarge' : totalCents > MAX_INVOICE_TOTAL_CENTS ? 'totalTooLarge' : undefined
+  return { lines, totalCents, skipped, ...(refused ? { refused } : {}) }
 }
 
 /** The first and last day of the month of `date`. */
