@@ -26,8 +26,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const identifier = String(form.get('identifier') ?? '')
     if (error.code === 'THROTTLED') {
       return data(
-        { error: 'throttled' as const, minutes: error.retryAfterMinutes, identifier },
-        { status: 429, headers: { 'Retry-After': String(error.retryAfterMinutes * 60) } },
+        { error: 'throttled' as const, minutes: Math.ceil(error.retryAfterSeconds / 60), identifier },
+        { status: 429, headers: { 'Retry-After': String(error.retryAfterSeconds) } },
       )
     }
     return data({ error: 'invalid' as const, minutes: 0, identifier }, { status: 400 })

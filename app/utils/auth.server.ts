@@ -14,45 +14,93 @@ export const THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 20 }
 export class LoginError extends Error {
   constructor(
     readonly code: 'INVALID' | 'THROTTLED',
-    readonly retryAfterMinutes = 0,
+    readonly retryAfterSeconds = 0,
   ) {
     super(code)
   }
 }
 
-async function countRecentFailures(where: { identifier: string } | { ipAddress: string }, now: Date) {
+// Classes of the two-key advisory locks that queue the attempts on one account, and from one
+// address, while they are counted.
+const ACCOUNT_LOCK = 7101
+const ADDRESS_LOCK = 7102
+
+/**
+ * The account an identifier names, whether typed as username or email, and the key its attempts
+ * are counted under: `member:<id>` for an account, `name:<identifier>` for a name no account has.
+ */
+async function findLoginAccount(identifier: string) {
+  const typed = identifier.trim().toLowerCase().slice(0, 254)
+  const member = typed
+    ? await prisma.member.findFirst({
+        where: { OR: [{ username: typed }, { email: typed }] },
+        select: { id: true, isActive: true, password: { select: { hash: true } } },
+      })
+    : null
+  return { member, key: member ? `member:${member.id}` : `name:${typed.slice(0, 240)}` }
+}
+
+type Verdict = { accountFailures: number; addressFailures: number; accountNth: Date | null; addressNth: Date | null; attemptId: bigint | null }
+
+/**
+ * Counts the failures of the account and of the address within the window and, when both are
+ * under their limit, records this attempt as a failure until its password proves right, all
+ * while holding a lock per account and per address: concurrent attempts are counted one after
+ * the other, each seeing the ones before it. A failure stops counting once a later login of the
+ * same account succeeds, so a success clears its own account's failures and nobody else's.
+ * Returns the attempt's id, or when it may be tried again.
+ */
+async function recordAttempt({ key, ipAddress, now }: { key: string; ipAddress: string; now: Date }) {
   const since = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000)
-  const lastSuccess = await prisma.loginAttempt.findFirst({
-    where: { ...where, success: true, at: { gte: since } },
-    orderBy: { at: 'desc' },
-    select: { at: true },
-  })
-  return prisma.loginAttempt.count({
-    where: { ...where, success: false, at: { gte: lastSuccess?.at ?? since } },
-  })
+  const [, , [verdict]] = await prisma.$transaction([
+    prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ACCOUNT_LOCK}::int, hashtext(${key}))`,
+    prisma.$executeRaw`SELECT pg_advisory_xact_lock(${ADDRESS_LOCK}::int, hashtext(${ipAddress}))`,
+    prisma.$queryRaw<Verdict[]>`
+      WITH failures AS (
+        SELECT f.identifier, f."ipAddress", f.at FROM "LoginAttempt" f
+        WHERE (f.identifier = ${key} OR f."ipAddress" = ${ipAddress}) AND NOT f.success AND f.at >= ${since}
+          AND NOT EXISTS (SELECT 1 FROM "LoginAttempt" s WHERE s.identifier = f.identifier AND s.success AND s.id > f.id)
+      ),
+      verdict AS (
+        SELECT
+          (SELECT count(*)::int FROM failures WHERE identifier = ${key}) AS "accountFailures",
+          (SELECT count(*)::int FROM failures WHERE "ipAddress" = ${ipAddress}) AS "addressFailures",
+          (SELECT at FROM failures WHERE identifier = ${key} ORDER BY at DESC OFFSET ${THROTTLE.perAccount - 1} LIMIT 1) AS "accountNth",
+          (SELECT at FROM failures WHERE "ipAddress" = ${ipAddress} ORDER BY at DESC OFFSET ${THROTTLE.perAddress - 1} LIMIT 1) AS "addressNth"
+      ),
+      attempt AS (
+        INSERT INTO "LoginAttempt" (identifier, "ipAddress", success, at)
+        SELECT ${key}, ${ipAddress}, false, ${now} FROM verdict
+        WHERE "accountFailures" < ${THROTTLE.perAccount} AND "addressFailures" < ${THROTTLE.perAddress}
+        RETURNING id
+      )
+      SELECT verdict.*, (SELECT id FROM attempt) AS "attemptId" FROM verdict`,
+  ])
+  if (verdict.attemptId !== null) return { attemptId: verdict.attemptId, retryAfterSeconds: 0 }
+  // The limit is reached until the oldest failure that keeps it reached leaves the window.
+  const windowMs = THROTTLE.windowMinutes * 60_000
+  const freeAt = Math.max(
+    verdict.accountFailures >= THROTTLE.perAccount && verdict.accountNth ? verdict.accountNth.getTime() + windowMs : 0,
+    verdict.addressFailures >= THROTTLE.perAddress && verdict.addressNth ? verdict.addressNth.getTime() + windowMs : 0,
+  )
+  return { attemptId: null, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) }
 }
 
 async function verifyLogin({ identifier, password, ipAddress }: { identifier: string; password: string; ipAddress: string }) {
   const now = new Date()
-  const key = identifier.trim().toLowerCase().slice(0, 254)
-  const [accountFailures, addressFailures] = await Promise.all([
-    countRecentFailures({ identifier: key }, now),
-    countRecentFailures({ ipAddress }, now),
-  ])
-  if (accountFailures >= THROTTLE.perAccount || addressFailures >= THROTTLE.perAddress) {
+  const { member, key } = await findLoginAccount(identifier)
+  const { attemptId, retryAfterSeconds } = await recordAttempt({ key, ipAddress: ipAddress.slice(0, 64), now })
+  if (attemptId === null) {
     logger.warn({ ipAddress }, 'login throttled')
-    throw new LoginError('THROTTLED', THROTTLE.windowMinutes)
+    throw new LoginError('THROTTLED', retryAfterSeconds)
   }
-  const member = key
-    ? await prisma.member.findFirst({
-        where: { OR: [{ username: key }, { email: key }], isActive: true },
-        select: { id: true, password: { select: { hash: true } } },
-      })
-    : null
-  const ok = member?.password ? await verifyPassword(password, member.password.hash) : await verifyAgainstNothing(password)
-  await prisma.loginAttempt.create({ data: { identifier: key, ipAddress, success: ok, at: now } })
+  const hash = member?.isActive ? member.password?.hash : undefined
+  const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstNothing(password)
   if (!ok || !member) throw new LoginError('INVALID')
-  await prisma.member.update({ where: { id: member.id }, data: { lastLoginAt: now }, select: { id: true } })
+  await prisma.$transaction([
+    prisma.loginAttempt.update({ where: { id: attemptId }, data: { success: true }, select: { id: true } }),
+    prisma.member.update({ where: { id: member.id }, data: { lastLoginAt: now }, select: { id: true } }),
+  ])
   return member.id
 }
 
