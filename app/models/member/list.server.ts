@@ -1,5 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { escapeLike } from '#app/utils/like.ts'
 import type { MemberListQuery } from './member.schema.ts'
 
 export const PAGE_SIZE = 50
@@ -20,14 +21,14 @@ export function normalizeSearchWord(word: string) {
 
 /**
  * Every word of the search must appear in the member's names, username, email or organisation,
- * ignoring case and accents ("herve dupond" finds "Hervé DUPOND"). Uses the trigram index on
- * searchText.
+ * ignoring case and accents ("herve dupond" finds "Hervé DUPOND"). `%` and `_` are plain
+ * characters. Uses the trigram index on searchText.
  */
 export function memberSearchWhere({ q, status }: Pick<MemberListQuery, 'q' | 'status'>): Prisma.MemberWhereInput {
   const words = q.split(/\s+/).map(normalizeSearchWord).filter(Boolean).slice(0, 8)
   return {
     ...(status ? { status } : {}),
-    AND: words.map((word) => ({ searchText: { contains: word } })),
+    AND: words.map((word) => ({ searchText: { contains: escapeLike(word) } })),
   }
 }
 

@@ -2,6 +2,7 @@ import { Prisma } from '#app/generated/prisma/client.ts'
 import type { MemberStatus, Role } from '#app/generated/prisma/client.ts'
 import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { escapeLike } from '#app/utils/like.ts'
 import { hashPassword } from '#app/utils/password.server.ts'
 import type { AdminMemberSchema } from './member.schema.ts'
 import type { z } from 'zod'
@@ -14,7 +15,7 @@ export type AdminMemberInput = z.infer<typeof AdminMemberSchema>
 export async function generateUsername(input: Parameters<typeof usernameBase>[0], db: Db = prisma) {
   const base = usernameBase(input) || 'membre'
   const taken = new Set(
-    (await db.member.findMany({ where: { username: { startsWith: base.slice(0, 24) } }, select: { username: true } })).map((m) => m.username),
+    (await db.member.findMany({ where: { username: { startsWith: escapeLike(base.slice(0, 24)) } }, select: { username: true } })).map((m) => m.username),
   )
   for (let n = 1; ; n++) {
     const candidate = usernameCandidate(base, n)
