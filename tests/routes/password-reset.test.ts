@@ -72,6 +72,41 @@ describe('forgotten password', () => {
     expect(empty.data.result.error).toEqual({ identifier: ['required'] })
   })
 
+  test('every request does the same work, whether or not the account exists, and only a real one keeps anything', async () => {
+    const active = await insertMember()
+    const inactive = await insertMember({ isActive: false })
+    const limited = await insertMember()
+    for (let i = 0; i < RESET_REQUESTS_PER_HOUR; i++) await requestPasswordReset({ identifier: limited.username })
+    const recorded: string[][] = []
+    let statements: string[] | null = null
+    prisma.$on('query', (e) => statements?.push(e.query.replace(/\s+/g, ' ').trim()))
+    const requestAs = async (identifier: string) => {
+      statements = []
+      const response = await forgot(identifier)
+      expect((response as Response).headers.get('location')).toBe('/forgot-password?sent=1')
+      recorded.push(statements)
+      statements = null
+    }
+    const emailsBefore = await prisma.emailMessage.count()
+    const tokensBefore = await prisma.passwordResetToken.count()
+    for (const identifier of [active.email, 'nobody-by-this-name', 'nobody@example.org', inactive.username, limited.username]) await requestAs(identifier)
+
+    // One email and one token more: the active account's.
+    expect(await prisma.emailMessage.count()).toBe(emailsBefore + 1)
+    expect(await prisma.passwordResetToken.count()).toBe(tokensBefore + 1)
+    expect(await resetEmails(active.id)).toHaveLength(1)
+    // The same statements in the same order, the rendered email's INSERT included; the others
+    // roll back to the savepoint where the active account's request keeps its work.
+    const [sent, ...others] = recorded
+    expect(sent.some((q) => q.startsWith('INSERT INTO "public"."EmailMessage"'))).toBe(true)
+    expect(sent.some((q) => q.startsWith('INSERT INTO "PasswordResetToken"'))).toBe(true)
+    expect(sent.at(-2)).toBe('RELEASE SAVEPOINT password_reset')
+    for (const statementsOfOther of others) {
+      expect(statementsOfOther.at(-2)).toBe('ROLLBACK TO SAVEPOINT password_reset')
+      expect(statementsOfOther.map((q) => q.replace('ROLLBACK TO SAVEPOINT', 'RELEASE SAVEPOINT'))).toEqual(sent)
+    }
+  })
+
   test(`at most ${RESET_REQUESTS_PER_HOUR} emails per member per hour`, async () => {
     const member = await insertMember()
     const start = new Date(Date.now() - 10 * 60_000)

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { queueEmail, recipientSelect } from '#app/models/email/outbox.server.ts'
+import { queueEmail, queueEmailToAddress, recipientSelect } from '#app/models/email/outbox.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
@@ -28,22 +28,33 @@ export const resetUrl = (token: string) => `${getEnv().PUBLIC_URL}/reset-passwor
 /** A token is 32 random bytes in base64url: 43 characters. */
 export const isWellFormedToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token)
 
+const newToken = () => randomBytes(32).toString('base64url')
+
 /**
- * Creates a token for the member, valid `validityMs` from `now`, and ends the member's earlier
+ * Stores a token for the member, valid `validityMs` from `now`, and ends the member's earlier
  * unused ones (they expire now), so only the newest link works. Only its SHA-256 is stored.
+ * For member id 0 (no member) the same statements run and change nothing.
  */
-async function issueToken({ memberId, validityMs, now }: { memberId: number; validityMs: number; now: Date }, db: Db) {
-  const token = randomBytes(32).toString('base64url')
+async function storeToken({ memberId, token, validityMs, now }: { memberId: number; token: string; validityMs: number; now: Date }, db: Db) {
   await db.passwordResetToken.updateMany({
     where: { memberId, usedAt: null, expiresAt: { gt: now } },
     data: { expiresAt: now },
   })
-  await db.passwordResetToken.create({
-    data: { memberId, tokenHash: hashToken(token), createdAt: now, expiresAt: new Date(now.getTime() + validityMs) },
-    select: { id: true },
-  })
+  await db.$executeRaw`
+    INSERT INTO "PasswordResetToken" ("memberId", "tokenHash", "createdAt", "expiresAt")
+    SELECT id, ${hashToken(token)}, ${now}, ${new Date(now.getTime() + validityMs)} FROM "Member" WHERE id = ${memberId}`
+}
+
+async function issueToken({ memberId, validityMs, now }: { memberId: number; validityMs: number; now: Date }, db: Db) {
+  const token = newToken()
+  await storeToken({ memberId, token, validityMs, now }, db)
   return token
 }
+
+// No member has id 0: the statements of an unknown account's request use it and touch no row.
+const NO_MEMBER = 0
+// Who an unknown account's request renders its email for; the email is never kept.
+const NOBODY = { name: '', email: 'nobody@coin.invalid', language: null }
 
 /**
  * Tokens of the member issued by the "forgotten password" page in the hour before `now`. Such a
@@ -66,23 +77,34 @@ function countRecentResetRequests({ memberId, now }: { memberId: number; now: Da
  * active member's, a token valid 2 hours is created and the 'password-reset' email queued with
  * its link, in one transaction. Returns nothing either way, so a caller cannot tell whether the
  * account exists; beyond RESET_REQUESTS_PER_HOUR requests in an hour, nothing more is sent.
+ *
+ * Every request does the same work, so the time it takes does not tell either: it locks the
+ * member's row, counts the recent requests, makes and hashes a token, stores it and renders and
+ * queues the email; for an unknown or inactive account (lock, count and token statements then
+ * name member 0) or a member over the limit, that work is rolled back to a savepoint.
  */
 export async function requestPasswordReset({ identifier, now = new Date() }: { identifier: string; now?: Date }): Promise<void> {
   const key = identifier.trim().toLowerCase().slice(0, 254)
   if (!key) return
-  await prisma.$transaction(async (tx) => {
+  const token = newToken()
+  const sent = await prisma.$transaction(async (tx) => {
     const member = await tx.member.findFirst({ where: { OR: [{ username: key }, { email: key }], isActive: true }, select: recipientSelect })
-    if (!member) return
+    const memberId = member?.id ?? NO_MEMBER
     // Concurrent requests for one member queue one after the other, so the hourly limit holds.
-    await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ${member.id} FOR UPDATE`
-    if ((await countRecentResetRequests({ memberId: member.id, now }, tx)) >= RESET_REQUESTS_PER_HOUR) {
-      logger.warn({ memberId: member.id }, 'password reset request ignored: hourly limit reached')
-      return
-    }
-    const token = await issueToken({ memberId: member.id, validityMs: RESET_VALIDITY_HOURS * HOUR_MS, now }, tx)
-    await queueEmail({ template: 'password-reset', props: { resetUrl: resetUrl(token), expiresInHours: RESET_VALIDITY_HOURS }, member }, tx)
-    logger.info({ memberId: member.id }, 'password reset email queued')
+    await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ${memberId} FOR UPDATE`
+    const recent = await countRecentResetRequests({ memberId, now }, tx)
+    const send = member !== null && recent < RESET_REQUESTS_PER_HOUR
+    await tx.$executeRaw`SAVEPOINT password_reset`
+    await storeToken({ memberId: send ? memberId : NO_MEMBER, token, validityMs: RESET_VALIDITY_HOURS * HOUR_MS, now }, tx)
+    const props = { resetUrl: resetUrl(token), expiresInHours: RESET_VALIDITY_HOURS }
+    if (member) await queueEmail({ template: 'password-reset', props, member }, tx)
+    else await queueEmailToAddress({ template: 'password-reset', props, to: NOBODY }, tx)
+    if (send) await tx.$executeRaw`RELEASE SAVEPOINT password_reset`
+    else await tx.$executeRaw`ROLLBACK TO SAVEPOINT password_reset`
+    if (member && !send) logger.warn({ memberId }, 'password reset request ignored: hourly limit reached')
+    return send ? memberId : null
   }, TRANSACTION)
+  if (sent !== null) logger.info({ memberId: sent }, 'password reset email queued')
 }
 
 const usableWhere = (token: string, now: Date) =>
