@@ -3,7 +3,7 @@ import { Fragment, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatDate } from '#app/components/member-status.tsx'
 import type { getInvoice } from '#app/models/invoice/invoices.server.ts'
-import { vatBreakdown } from '#app/models/invoice/rules.ts'
+import { chargesVat, vatBreakdown } from '#app/models/invoice/rules.ts'
 import { formatEuros } from '#app/utils/money.ts'
 
 /** One invoice as getInvoice returns it (the PDF's hash stays on the server). */
@@ -87,10 +87,10 @@ export function InvoiceTotals({ invoice }: { invoice: Pick<InvoiceData, 'lines' 
   const { t, i18n } = useTranslation('billing')
   const lang = i18n.language
   const breakdown = vatBreakdown(invoice.lines)
-  const chargesVat = breakdown.some((r) => r.vatCents !== 0)
+  const withVat = chargesVat(invoice.lines)
   return (
     <dl className="ml-auto grid w-fit grid-cols-[max-content_max-content] gap-x-6 gap-y-1 text-sm">
-      {chargesVat ? (
+      {withVat ? (
         <>
           <dt className="text-gray-600">{t('view.totalExclVat')}</dt>
           <dd className="text-right">{formatEuros(breakdown.reduce((sum, r) => sum + r.baseCents, 0), lang)}</dd>
@@ -102,7 +102,7 @@ export function InvoiceTotals({ invoice }: { invoice: Pick<InvoiceData, 'lines' 
           ))}
         </>
       ) : null}
-      <dt className="font-semibold">{chargesVat ? t('view.totalInclVat') : t('view.total')}</dt>
+      <dt className="font-semibold">{withVat ? t('view.totalInclVat') : t('view.total')}</dt>
       <dd className="text-right font-semibold">{formatEuros(invoice.totalCents, lang)}</dd>
     </dl>
   )
@@ -218,10 +218,10 @@ export function PaymentInstructions({ invoice }: { invoice: InvoiceData }) {
 function InvoiceMentions({ invoice }: { invoice: InvoiceData }) {
   const { t } = useTranslation('billing')
   const isp = invoice.seller
-  const chargesVat = invoice.lines.some((line) => line.vatBasisPoints > 0)
+  const withVat = chargesVat(invoice.lines)
   const mentions = [
-    !chargesVat && isp.vatMention,
-    chargesVat && isp.vatNumber && t('view.vatNumber', { number: isp.vatNumber }),
+    !withVat && isp.vatMention,
+    withVat && isp.vatNumber && t('view.vatNumber', { number: isp.vatNumber }),
     invoice.kind === 'INVOICE' && (isp.latePaymentMention || t('view.latePayment')),
     invoice.kind === 'INVOICE' && invoice.buyer?.type === 'LEGAL_ENTITY' && t('view.recoveryIndemnity'),
   ].filter((m): m is string => typeof m === 'string' && m !== '')

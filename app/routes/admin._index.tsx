@@ -14,11 +14,11 @@ import { pageTitle } from '#app/utils/meta.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
   const [counts, joins, pendingRequests, staleDrafts] = await Promise.all([countMembersByStatus(), countMembersByJoinYear(), countPendingRequests(), listStaleDrafts(new Date())])
-  return { counts, joins, pendingRequests, staleDrafts: staleDrafts.map((d) => ({ ...d, label: draftLabel(d.id) })), staleDraftDays: STALE_DRAFT_DAYS }
+  return { counts, joins, pendingRequests, staleDrafts: staleDrafts.drafts.map((d) => ({ ...d, label: draftLabel(d.id) })), staleDraftCount: staleDrafts.count, staleDraftDays: STALE_DRAFT_DAYS }
 }
 
 export default function AdminOverview() {
-  const { counts, joins, pendingRequests, staleDrafts, staleDraftDays } = useLoaderData<typeof loader>()
+  const { counts, joins, pendingRequests, staleDrafts, staleDraftCount, staleDraftDays } = useLoaderData<typeof loader>()
   const { t, i18n } = useTranslation()
   return (
     <div className="space-y-4">
@@ -30,7 +30,7 @@ export default function AdminOverview() {
       ) : null}
       {staleDrafts.length > 0 ? (
         <section role="status" aria-labelledby="stale-drafts" className="rounded bg-amber-50 p-3 text-sm text-amber-900">
-          <h2 id="stale-drafts" className="font-semibold">{t('billing:overview.staleDrafts', { count: staleDrafts.length, days: staleDraftDays })}</h2>
+          <h2 id="stale-drafts" className="font-semibold">{t('billing:overview.staleDrafts', { count: staleDraftCount, days: staleDraftDays })}</h2>
           <p>{t('billing:overview.staleDraftsHelp')}</p>
           <ul className="list-disc pl-5">
             {staleDrafts.map((d) => (

@@ -10,15 +10,13 @@ import { ConfirmDeleteForm, ErrorList, SubmitButton } from '#app/components/form
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
 import { loadHistory } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
-import { cancelAllocation, deletePayment, getPayment, listPayableInvoices } from '#app/models/payment/payments.server.ts'
+import { cancelAllocation, deletePayment, listPayableInvoices, requirePayment } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { readFormData } from '#app/utils/form.server.ts'
-
-const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })
 
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('delete') }),
@@ -30,17 +28,6 @@ const ActionSchema = z.discriminatedUnion('intent', [
     moveTo: z.union([z.literal('credit'), z.coerce.number().int().positive().max(2_147_483_647)]).default('credit'),
   }),
 ])
-
-/**
- * The payment of the URL with its member, forced invoice and allocations, or a 404.
- * payments.server.ts has no single-payment query yet; this one belongs there.
- */
-async function requirePayment(params: LoaderFunctionArgs['params']) {
-  const { paymentId } = PaymentIdParams.parse(params)
-  const payment = paymentId ? await getPayment(paymentId) : null
-  if (!payment) notFound()
-  return payment
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)

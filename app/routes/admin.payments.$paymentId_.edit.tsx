@@ -11,7 +11,7 @@ import { formatDate } from '#app/components/member-status.tsx'
 import { PAYMENT_METHODS } from '#app/models/fee/fee.schema.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { updatePaymentDetails } from '#app/models/payment/edit.server.ts'
-import { getPayment } from '#app/models/payment/payments.server.ts'
+import { requirePayment } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { IsoDateSchema } from '#app/utils/date.schema.ts'
 import { toIsoDate } from '#app/utils/dates.ts'
@@ -20,8 +20,6 @@ import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { readFormData } from '#app/utils/form.server.ts'
-
-const PaymentIdParams = z.object({ paymentId: z.string().regex(/^\d{1,9}$/).transform(Number).nullable().catch(null) })
 
 /** The form: an imported payment's form has no date or label (they are the bank's). */
 const detailsSchema = (imported: boolean) =>
@@ -33,13 +31,6 @@ const detailsSchema = (imported: boolean) =>
 
 /** Which field a refusal of updatePaymentDetails belongs to. */
 const ERROR_FIELDS: Record<string, string> = { IMPORTED_DATE_FIXED: 'date', IMPORTED_LABEL_FIXED: 'label' }
-
-async function requirePayment(params: LoaderFunctionArgs['params']) {
-  const { paymentId } = PaymentIdParams.parse(params)
-  const payment = paymentId ? await getPayment(paymentId) : null
-  if (!payment) notFound()
-  return payment
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)

@@ -9,7 +9,7 @@ import { listPayments, PAYMENTS_PER_PAGE } from '#app/models/payment/payments.se
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
-import { MonthFilterSchema } from '#app/utils/date.schema.ts'
+import { MonthFilterSchema } from '#app/utils/request.schema.ts'
 
 /** The list's GET parameters; a wrong value falls back to its default. */
 const PaymentListQuerySchema = z.object({

@@ -17,8 +17,9 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { readFormData } from '#app/utils/form.server.ts'
+import { IdSchema } from '#app/utils/request.schema.ts'
 
-const id = z.coerce.number().int().positive()
+const id = IdSchema
 
 const ApproveSchema = z.object({
   intent: z.literal('approve'),

@@ -3,6 +3,13 @@
 const EUROS = /^(\d{1,7})(?:[.,](\d{1,2}))?$/
 
 /**
+ * The most any amount typed in Coin may be (1,000,000 €: a price, a fee, a payment, an invoice
+ * line). Beyond it is a typing slip, not an ISP's money; sums of such amounts stay far from the
+ * limits of PostgreSQL's bigint and of exact JavaScript numbers.
+ */
+export const MAX_AMOUNT_CENTS = 100_000_000
+
+/**
  * Parses an amount in euros typed with a comma or a dot ("12,50", "12.50", "12", "1 250,00 €")
  * into cents. Null when it is not a non-negative amount with at most two decimals.
  */

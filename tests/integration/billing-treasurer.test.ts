@@ -281,6 +281,15 @@ describe('payments, disputes and the trail', () => {
     const forced = await pay(member.id, 800, { forcedInvoiceId: disputed.id })
     expect(await allocationsOf(forced.id)).toEqual([expect.objectContaining({ invoiceId: disputed.id, amountCents: 800 })])
     expect(await statusOf(disputed.id)).toBe('CLOSED')
+    // A settled invoice has nothing left to dispute: refused, nothing logged.
+    const logged = () => prisma.auditEntry.count({ where: { entity: 'invoice', entityId: disputed.id, action: 'invoice.dispute' } })
+    expect(await logged()).toBe(1)
+    await expect(setInvoiceDisputed({ id: disputed.id, disputed: true, actorId: staff.id })).rejects.toMatchObject({ code: 'INVOICE_SETTLED' })
+    expect(await statusOf(disputed.id)).toBe('CLOSED')
+    expect(await logged()).toBe(1)
+    // The allocation the forced payment made is in the log too, under the staff member who recorded it.
+    expect(await prisma.auditEntry.findMany({ where: { entity: 'allocation', action: 'allocation.create', memberId: member.id }, select: { actorId: true, after: true } }))
+      .toEqual([{ actorId: staff.id, after: { paymentId: forced.id, invoiceId: disputed.id, amountCents: 800 } }])
   })
 
   test('money taken off an invoice never goes straight back; it moves where staff say; the payment\'s life is in the audit log', async () => {
@@ -315,7 +324,7 @@ describe('payments, disputes and the trail', () => {
     expect(trail.every((e) => e.actorId === staff.id && e.memberId === member.id)).toBe(true)
     expect(trail[0].after).toMatchObject({ amountCents: 800, method: 'TRANSFER', date: '2046-02-01T00:00:00.000Z' })
     expect(trail[1]).toMatchObject({ before: { invoice: first.number, amountCents: 800 }, after: { credit: true } })
-    expect(trail[2]).toMatchObject({ before: { invoice: second.number }, after: { invoice: first.number } })
+    expect(trail[2]).toMatchObject({ before: { invoice: second.number }, after: { invoice: first.number, allocations: moved.map(({ invoiceId, amountCents }) => ({ invoiceId, amountCents })) } })
     expect(trail[3].before).toMatchObject({ amountCents: 800 })
     // The invoice's own history shows the money taken off it.
     expect(await prisma.auditEntry.count({ where: { entity: 'invoice', entityId: first.id, action: 'allocation.cancel' } })).toBe(1)

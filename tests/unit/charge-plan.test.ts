@@ -55,6 +55,9 @@ describe('what charge_subscriptions bills', () => {
     expect(plan.totalCents).toBe(3000)
     // The next month bills from the 1st, without the set-up fee again.
     expect(planMemberInvoice([{ ...withFee, hasLines: true }], d('2025-02-01'), 0).lines).toEqual([expect.objectContaining({ isSetupFee: false, periodFrom: d('2025-02-01'), quantityHundredths: 100 })])
+    // Started and resigned on the 1st: a single day, the set-up fee alone.
+    const oneDayWithFee = subscription({ subscriptionDate: d('2025-03-01'), resignDate: d('2025-03-01'), hasLines: false, offer: { initialFeeCents: 3000 } })
+    expect(planMemberInvoice([oneDayWithFee], d('2025-03-01'), 0).lines).toEqual([expect.objectContaining({ isSetupFee: true, unitCents: 3000 })])
     const resignedFirst = subscription({ resignDate: d('2025-03-01') })
     expect(planMemberInvoice([resignedFirst], d('2025-03-15'), 0)).toMatchObject({ lines: [], skipped: [{ reason: 'notInPeriod' }] })
     // Two days are billed.

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { defaultFeeEnd, feeStatus } from '#app/models/fee/rules.ts'
+import { EurosSchema } from '#app/models/offer/offer.schema.ts'
 import { commitmentEnd, resignsBeforeCommitmentEnd, subscriptionReference, subscriptionState, unknownPlaceholders } from '#app/models/subscription/rules.ts'
 import { addMonths, parseIsoDate, today } from '#app/utils/dates.ts'
 import { formatEuros, parseEuros } from '#app/utils/money.ts'
@@ -61,6 +62,11 @@ describe('money typed in euros', () => {
     ['12,50', 1250], ['12.50', 1250], ['12', 1200], ['0,5', 50], ['1 250,00 €', 125000], ['8', 800],
   ])('%s → %i cents', (text, cents) => expect(parseEuros(text)).toBe(cents))
   test.each(['-3', '12,505', 'abc', '', '1e3', '12,'])('%s is refused', (text) => expect(parseEuros(text)).toBeNull())
+  test('every amount typed is at most 1 000 000 €', () => {
+    expect(EurosSchema.safeParse('1000000').data).toBe(100_000_000)
+    expect(EurosSchema.safeParse('1000000,01').error?.issues[0].message).toBe('amountTooLarge')
+    expect(EurosSchema.safeParse('9999999,99').error?.issues[0].message).toBe('amountTooLarge')
+  })
   test('formats for reading', () => {
     expect(formatEuros(1250, 'fr')).toBe('12,50\u00a0€')
     expect(formatEuros(1250, 'en')).toBe('€12.50')

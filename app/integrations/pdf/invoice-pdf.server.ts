@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { deflateSync } from 'node:zlib'
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
-import { invoiceTotalCents, lineTotalCents, vatBreakdown } from '#app/models/invoice/rules.ts'
+import { chargesVat, invoiceTotalCents, lineTotalCents, vatBreakdown } from '#app/models/invoice/rules.ts'
 import type { InvoiceBuyer, InvoiceSeller } from '#app/models/invoice/snapshot.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { getInvoiceFonts, sharedFontkit } from './font.server.ts'
@@ -301,7 +301,7 @@ function drawTotals(flow: Flow, data: InvoicePdfData) {
   const totalCents = invoiceTotalCents(data.lines)
   const breakdown = vatBreakdown(data.lines)
   const euros = (cents: number) => formatEuros(cents, data.language)
-  const rows: [string, number, PDFFont][] = chargesVat(data)
+  const rows: [string, number, PDFFont][] = chargesVat(data.lines)
     ? [
         [t.totalExclVat, breakdown.reduce((sum, r) => sum + r.baseCents, 0), flow.regular],
         ...breakdown.map((r): [string, number, PDFFont] => [t.vatAt(formatRate(r.vatBasisPoints, t), euros(r.baseCents)), r.vatCents, flow.regular]),
@@ -320,8 +320,6 @@ function drawTotals(flow: Flow, data: InvoicePdfData) {
   flow.y -= 24
 }
 
-const chargesVat = (data: InvoicePdfData) => data.lines.some((line) => line.vatBasisPoints > 0)
-
 /**
  * Payment instructions (invoices only), then the mentions: the VAT exemption when no line carries
  * VAT, else the ISP's VAT number; late-payment penalties, and for an organisation the 40 €
@@ -338,8 +336,8 @@ function drawMentions(flow: Flow, data: InvoicePdfData) {
     }
     if (isp.chequeOrder) paragraphs.push(t.cheque(isp.chequeOrder))
   }
-  if (!chargesVat(data) && isp.vatMention) paragraphs.push(isp.vatMention)
-  if (chargesVat(data) && isp.vatNumber) paragraphs.push(`${t.vatNumber}${t.colon} ${isp.vatNumber}`)
+  if (!chargesVat(data.lines) && isp.vatMention) paragraphs.push(isp.vatMention)
+  if (chargesVat(data.lines) && isp.vatNumber) paragraphs.push(`${t.vatNumber}${t.colon} ${isp.vatNumber}`)
   if (data.kind === 'INVOICE') {
     paragraphs.push(isp.latePaymentMention || t.latePayment)
     // A professional buyer owes the fixed recovery indemnity on top of the penalties.

@@ -12,7 +12,7 @@ export type AuditEntity = 'payment' | 'allocation' | 'invoice' | 'fee' | 'subscr
 
 export type AuditAction =
   | 'payment.create' | 'payment.update' | 'payment.delete' | 'payment.import'
-  | 'allocation.cancel' | 'allocation.move'
+  | 'allocation.create' | 'allocation.release' | 'allocation.cancel' | 'allocation.move'
   | 'invoice.validate' | 'invoice.creditNote' | 'invoice.dispute' | 'invoice.undispute' | 'invoice.charge'
   | 'fee.create' | 'fee.update' | 'fee.delete'
   | 'subscription.create' | 'subscription.update' | 'subscription.resign'

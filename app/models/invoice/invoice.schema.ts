@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { EurosSchema } from '#app/models/offer/offer.schema.ts'
-import { MonthFilterSchema, OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
+import { OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
 import { lineTotalCents } from './rules.ts'
+import { MonthFilterSchema } from '#app/utils/request.schema.ts'
 
 /** The forms of the invoice pages, shared by the browser and the server. */
 

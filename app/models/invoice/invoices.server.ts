@@ -6,6 +6,7 @@ import { lockMember, reconcileMember, withMemberAccounts } from '#app/models/pay
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
+import { MAX_AMOUNT_CENTS } from '#app/utils/money.ts'
 import { AMOUNTS_JOIN, REMAINING } from './amounts.server.ts'
 import { lineTotalCents } from './rules.ts'
 import { buyerOf, readBuyer, readSeller, sellerOf } from './snapshot.ts'
@@ -43,7 +44,7 @@ async function lockDraft(tx: Tx, id: number) {
 }
 
 /** The most a line may total (1,000,000 €): a typing slip, not an ISP's invoice, beyond that. */
-export const MAX_LINE_TOTAL_CENTS = 100_000_000
+export const MAX_LINE_TOTAL_CENTS = MAX_AMOUNT_CENTS
 
 /**
  * What a draft line must be, whatever form or script sends it: a label, a unit price ≥ 0 (credit
@@ -69,6 +70,21 @@ async function refusingDoubleBilling<T>(work: Promise<T>) {
     if (error instanceof Error && error.message.includes('InvoiceLine_no_double_billing')) {
       throw new DomainError({ code: 'PERIOD_ALREADY_BILLED', message: 'periodAlreadyBilled', cause: error })
     }
+    throw error
+  }
+}
+
+/**
+ * A staff validation or credit note runs in a transaction that may wait for the member's lock or
+ * the month's counter while the billing run holds them (a batch takes a few seconds): it waits up
+ * to a minute, and past that says Coin is busy instead of failing with a database error.
+ */
+async function waitingForBillingRun<T>(work: (tx: Tx) => Promise<T>) {
+  try {
+    return await prisma.$transaction(work, { maxWait: 10_000, timeout: 60_000 })
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'P2028' || code === 'P2024') throw new DomainError({ code: 'BILLING_BUSY', message: 'billingBusy', status: 503, cause: error })
     throw error
   }
 }
@@ -137,11 +153,11 @@ export function deleteDraft(id: number) {
  * Returns the number.
  */
 export function validateDraft({ actorId = null, ...input }: { id: number; today: Date; paymentDelayDays: number } & Actor) {
-  return prisma.$transaction(async (tx) => {
+  return waitingForBillingRun(async (tx) => {
     const { number, memberId, kind, totalCents, dueDate } = await validateInvoiceIn(tx, input)
     await recordAudit(tx, { actorId, action: 'invoice.validate', entity: 'invoice', entityId: input.id, memberId, after: { number, totalCents, date: input.today, dueDate } })
     if (memberId === null) return number
-    await reconcileMember(tx, memberId)
+    await reconcileMember(tx, memberId, { actorId })
     if (kind === 'INVOICE') await queueNewInvoiceEmails(tx, [input.id])
     return number
   })
@@ -184,7 +200,7 @@ export function createCreditNote({ invoiceId, amountCents, reason, today, paymen
   invoiceId: number; amountCents: number; reason: string; today: Date; paymentDelayDays: number
 } & Actor) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
-  return prisma.$transaction(async (tx) => {
+  return waitingForBillingRun(async (tx) => {
     const invoice = await tx.invoice.findUnique({ where: { id: invoiceId }, select: { memberId: true, validated: true, kind: true, number: true, totalCents: true } })
     if (!invoice) throw notFound()
     if (!invoice.validated || invoice.kind !== 'INVOICE') throw new DomainError({ code: 'INVOICE_NOT_CREDITABLE', message: 'invoiceNotCreditable' })
@@ -204,22 +220,26 @@ export function createCreditNote({ invoiceId, amountCents, reason, today, paymen
       { actorId, action: 'invoice.creditNote', entity: 'invoice', entityId: invoiceId, memberId: invoice.memberId, before: { dueCents }, after: { dueCents: dueCents - amountCents, creditNote: number } },
       { actorId, action: 'invoice.validate', entity: 'invoice', entityId: note.id, memberId: invoice.memberId, after: { number, totalCents: -amountCents, date: today, credits: invoice.number } },
     ])
-    await releaseAllocationsBeyond(tx, invoiceId, dueCents - amountCents)
-    if (invoice.memberId !== null) await reconcileMember(tx, invoice.memberId)
+    const released = await releaseAllocationsBeyond(tx, invoiceId, dueCents - amountCents)
+    await recordAudit(tx, released.map((r) => ({ actorId, action: 'allocation.release' as const, entity: 'allocation' as const, entityId: r.id, memberId: invoice.memberId, before: { amountCents: r.amountCents }, after: { amountCents: r.amountCents - r.freedCents, creditNote: number } })))
+    if (invoice.memberId !== null) await reconcileMember(tx, invoice.memberId, { actorId })
     return { id: note.id, number }
   })
 }
 
-/** Shrinks an invoice's allocations, newest first, until they total at most `dueCents`. */
+/** Shrinks an invoice's allocations, newest first, until they total at most `dueCents`; returns what each freed. */
 async function releaseAllocationsBeyond(tx: Tx, invoiceId: number, dueCents: number) {
   const allocations = await tx.paymentAllocation.findMany({ where: { invoiceId }, orderBy: { id: 'desc' }, select: { id: true, amountCents: true } })
   let excess = allocations.reduce((sum, a) => sum + a.amountCents, 0) - Math.max(dueCents, 0)
+  const released: { id: number; amountCents: number; freedCents: number }[] = []
   for (const allocation of allocations) {
     if (excess <= 0) break
     if (allocation.amountCents <= excess) await tx.paymentAllocation.delete({ where: { id: allocation.id } })
     else await tx.paymentAllocation.update({ where: { id: allocation.id }, data: { amountCents: allocation.amountCents - excess } })
+    released.push({ ...allocation, freedCents: Math.min(allocation.amountCents, excess) })
     excess -= allocation.amountCents
   }
+  return released
 }
 
 /**
@@ -233,10 +253,13 @@ export async function setInvoiceDisputed({ id, disputed, actorId = null }: { id:
   const memberId = invoice.memberId
   return withMemberAccounts(memberId, async (tx) => {
     const { status } = await tx.invoice.findUniqueOrThrow({ where: { id }, select: { status: true } })
+    // A settled invoice has nothing left to contest: a credit note corrects it.
+    if (disputed && status === 'CLOSED') throw new DomainError({ code: 'INVOICE_SETTLED', message: 'invoiceSettledNoDispute' })
     const next = disputed ? 'TROUBLE' : 'OPEN'
+    if (status === next) return
     await tx.invoice.update({ where: { id }, data: { status: next } })
     await recordAudit(tx, { actorId, action: disputed ? 'invoice.dispute' : 'invoice.undispute', entity: 'invoice', entityId: id, memberId, before: { status }, after: { status: next } })
-  })
+  }, { actorId })
 }
 
 /** Invoice `i` is late on `today`: validated, open, due before, and not fully paid. */
@@ -293,7 +316,8 @@ async function queryInvoices(filter: InvoiceFilter, today: Date, page: Prisma.Sq
            ${overdueOn(today)} AS overdue,
            i."memberId", m.username,
            -- The name the invoice was issued to; a draft's member as they are now.
-           COALESCE(i.buyer->>'name', NULLIF(m."organizationName", ''), NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
+           COALESCE(i.buyer->>'name', CASE WHEN m.type = 'LEGAL_ENTITY' THEN NULLIF(m."organizationName", '') END,
+                    NULLIF(trim(m."firstName" || ' ' || m."lastName"), ''), m.username) AS "memberName",
            (count(*) OVER ())::int AS count,
            (sum(CASE WHEN i.validated THEN i."totalCents" ELSE 0 END) OVER ())::int AS "sumTotal",
            (sum(${REMAINING}) OVER ())::int AS "sumRemaining"
@@ -378,13 +402,13 @@ export const STALE_DRAFT_DAYS = 7
  * Drafts created more than `STALE_DRAFT_DAYS` before `now`, oldest first: forgotten drafts hold
  * their subscriptions' periods, which the monthly run then leaves unbilled.
  */
-export function listStaleDrafts(now: Date) {
-  return prisma.invoice.findMany({
-    where: { validated: false, createdAt: { lt: new Date(now.getTime() - STALE_DRAFT_DAYS * 86_400_000) } },
-    orderBy: { createdAt: 'asc' },
-    take: 20,
-    select: { id: true, createdAt: true, member: { select: { id: true, username: true } } },
-  })
+export async function listStaleDrafts(now: Date) {
+  const where = { validated: false, createdAt: { lt: new Date(now.getTime() - STALE_DRAFT_DAYS * 86_400_000) } }
+  const [drafts, count] = await Promise.all([
+    prisma.invoice.findMany({ where, orderBy: { createdAt: 'asc' }, take: 20, select: { id: true, createdAt: true, member: { select: { id: true, username: true } } } }),
+    prisma.invoice.count({ where }),
+  ])
+  return { drafts, count }
 }
 
 /** The id of the invoice with this number, or null. */

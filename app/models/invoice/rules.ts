@@ -38,6 +38,9 @@ export function lineVatCents(line: { unitCents: number; quantityHundredths: numb
   return lineTotalCents(line) - lineTotalCents({ ...line, vatBasisPoints: 0 })
 }
 
+/** True when some line carries VAT: the invoice then shows VAT per rate and the ISP's VAT number instead of the exemption mention. */
+export const chargesVat = (lines: { vatBasisPoints?: number }[]) => lines.some((line) => (line.vatBasisPoints ?? 0) > 0)
+
 /**
  * The totals of each VAT rate, lowest rate first: base excluding VAT and VAT, each the sum of its
  * lines' integer cents, so base + VAT over all rates is the invoice's total.

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { OptionalIsoDateSchema, SearchTextSchema } from '#app/utils/date.schema.ts'
+import { OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
+import { SearchTextSchema } from '#app/utils/request.schema.ts'
 
 export const MEMBER_STATUSES = ['PENDING', 'MEMBER', 'NOT_MEMBER'] as const
 export const MEMBER_TYPES = ['NATURAL_PERSON', 'LEGAL_ENTITY'] as const

@@ -1,19 +1,19 @@
 import { z } from 'zod'
-import { parseEuros } from '#app/utils/money.ts'
+import { MAX_AMOUNT_CENTS, parseEuros } from '#app/utils/money.ts'
 
 export const BACKEND_KINDS = ['none'] as const
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false)
 
-/** An amount typed in euros ("12,50" or "12.50"), as cents. */
+/** An amount typed in euros ("12,50" or "12.50"), as cents, at most MAX_AMOUNT_CENTS. */
 export const EurosSchema = z
   .string({ error: 'required' })
   .trim()
   .min(1, { message: 'required' })
   .transform((text, ctx) => {
     const cents = parseEuros(text)
-    if (cents === null) {
-      ctx.addIssue({ code: 'custom', message: 'amountInvalid' })
+    if (cents === null || cents > MAX_AMOUNT_CENTS) {
+      ctx.addIssue({ code: 'custom', message: cents === null ? 'amountInvalid' : 'amountTooLarge' })
       return z.NEVER
     }
     return cents

@@ -4,6 +4,9 @@ import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/amounts.server.ts'
 import { allocateFifo } from '#app/models/invoice/rules.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
+import { MAX_AMOUNT_CENTS } from '#app/utils/money.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { PaymentIdParams } from './payment.schema.ts'
 
 type Tx = Prisma.TransactionClient
 
@@ -56,14 +59,18 @@ async function memberPaymentAmounts(tx: Tx, memberId: number) {
  * them, and are closed once nothing is left to pay. Call it inside a transaction that locked the
  * member.
  */
-export async function reconcileMember(tx: Tx, memberId: number) {
+export async function reconcileMember(tx: Tx, memberId: number, { actorId = null }: Actor = {}) {
   const [invoices, payments] = await Promise.all([memberInvoiceAmounts(tx, memberId), memberPaymentAmounts(tx, memberId)])
   // A closed invoice that is no longer paid (a payment deleted) takes money like an open one.
   const payable = invoices
     .filter((i) => i.status !== 'CLOSED' || i.remainingCents > 0)
     .map((i) => ({ ...i, disputed: i.status === 'TROUBLE' }))
   const allocations = allocateFifo(payments, payable)
-  if (allocations.length > 0) await tx.paymentAllocation.createMany({ data: allocations })
+  if (allocations.length > 0) {
+    const created = await tx.paymentAllocation.createManyAndReturn({ data: allocations, select: { id: true, paymentId: true, invoiceId: true, amountCents: true } })
+    // Each allocation is in the log, made by whoever's change caused it (Coin for its own runs).
+    await recordAudit(tx, created.map(({ id, ...allocation }) => ({ actorId, action: 'allocation.create' as const, entity: 'allocation' as const, entityId: id, memberId, after: allocation })))
+  }
   const paid = new Map<number, number>()
   for (const a of allocations) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
   const settled = (i: (typeof payable)[number]) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0
@@ -71,15 +78,15 @@ export async function reconcileMember(tx: Tx, memberId: number) {
   const toReopen = payable.filter((i) => i.status === 'CLOSED' && !settled(i)).map((i) => i.id)
   if (toClose.length > 0) await tx.invoice.updateMany({ where: { id: { in: toClose } }, data: { status: 'CLOSED' } })
   if (toReopen.length > 0) await tx.invoice.updateMany({ where: { id: { in: toReopen } }, data: { status: 'OPEN' } })
-  return { allocations: allocations.length, closed: toClose, reopened: toReopen }
+  return { allocations, closed: toClose, reopened: toReopen }
 }
 
 /** Runs `work` in a transaction holding the member's lock, then reconciles the member. */
-export function withMemberAccounts<T>(memberId: number, work: (tx: Tx) => Promise<T>) {
+export function withMemberAccounts<T>(memberId: number, work: (tx: Tx) => Promise<T>, actor: Actor = {}) {
   return prisma.$transaction(async (tx) => {
     await lockMember(tx, memberId)
     const result = await work(tx)
-    await reconcileMember(tx, memberId)
+    await reconcileMember(tx, memberId, actor)
     return result
   })
 }
@@ -105,6 +112,7 @@ async function checkForcedInvoice(tx: Tx, { memberId, forcedInvoiceId }: { membe
 
 function checkAmount(amountCents: number) {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) throw new DomainError({ code: 'AMOUNT_INVALID', message: 'amountInvalid', status: 400 })
+  if (amountCents > MAX_AMOUNT_CENTS) throw new DomainError({ code: 'AMOUNT_TOO_LARGE', message: 'amountTooLarge', status: 400 })
 }
 
 /** What the audit log keeps of a payment. */
@@ -120,7 +128,7 @@ export async function recordPayment({ actorId = null, ...input }: PaymentInput &
     const payment = await tx.payment.create({ data: { ...input, label: input.label ?? '' }, select: { id: true } })
     await recordAudit(tx, { actorId, action: 'payment.create', entity: 'payment', entityId: payment.id, memberId: input.memberId, after: paymentTrail({ ...input, label: input.label ?? '' }) })
     return payment
-  })
+  }, { actorId })
 }
 
 /**
@@ -146,7 +154,7 @@ export async function recordPayments(inputs: PaymentInput[], { actorId = null }:
         })
         await recordAudit(tx, created.map((p) => ({ actorId, action: 'payment.import' as const, entity: 'payment' as const, entityId: p.id, memberId: p.memberId, after: paymentTrail(p) })))
       }
-      for (const memberId of new Set(fresh.map((i) => i.memberId))) await reconcileMember(tx, memberId)
+      for (const memberId of new Set(fresh.map((i) => i.memberId))) await reconcileMember(tx, memberId, { actorId })
       return { created: fresh.length, duplicates: inputs.length - fresh.length }
     },
     { timeout: 60_000 },
@@ -162,7 +170,7 @@ export async function deletePayment({ id, actorId = null }: { id: number } & Act
     await recordAudit(tx, { actorId, action: 'payment.delete', entity: 'payment', entityId: id, memberId: payment.memberId, before: paymentTrail(deleted) })
   }
   if (payment.memberId === null) return prisma.$transaction(remove)
-  return withMemberAccounts(payment.memberId, remove)
+  return withMemberAccounts(payment.memberId, remove, { actorId })
 }
 
 /**
@@ -185,14 +193,15 @@ export async function cancelAllocation({ id, paymentId, moveToInvoiceId = null, 
     if (count === 0) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
     await tx.allocationRefusal.upsert({ where: { paymentId_invoiceId: { paymentId, invoiceId: allocation.invoiceId } }, create: { paymentId, invoiceId: allocation.invoiceId }, update: {} })
     await tx.invoice.updateMany({ where: { id: allocation.invoiceId, status: 'CLOSED' }, data: { status: 'OPEN' } })
-    let movedTo: string | null = null
+    let movedTo: { invoice: string | null; allocations: { invoiceId: number; amountCents: number }[] } | null = null
     if (moveToInvoiceId !== null) {
       if (memberId === null) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
       await checkForcedInvoice(tx, { memberId, forcedInvoiceId: moveToInvoiceId })
       await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId: moveToInvoiceId } })
       const target = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: moveToInvoiceId }, select: { forcedInvoice: { select: { number: true } } } })
-      movedTo = target.forcedInvoice?.number ?? null
-      await reconcileMember(tx, memberId)
+      const { allocations } = await reconcileMember(tx, memberId, { actorId })
+      // The chosen invoice takes what it still owes; the rest, if any, pays the oldest open ones.
+      movedTo = { invoice: target.forcedInvoice?.number ?? null, allocations: allocations.filter((a) => a.paymentId === paymentId).map(({ invoiceId, amountCents }) => ({ invoiceId, amountCents })) }
     } else if (allocation.payment.forcedInvoiceId === allocation.invoiceId) {
       await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: null } })
     }
@@ -200,7 +209,7 @@ export async function cancelAllocation({ id, paymentId, moveToInvoiceId = null, 
     const change = {
       actorId, action: movedTo ? 'allocation.move' : 'allocation.cancel', memberId,
       before: { invoice: allocation.invoice.number, amountCents: allocation.amountCents },
-      after: movedTo ? { invoice: movedTo } : { credit: true },
+      after: movedTo ?? { credit: true },
     } as const
     await recordAudit(tx, [{ ...change, entity: 'payment', entityId: paymentId }, { ...change, entity: 'invoice', entityId: allocation.invoiceId }])
   })
@@ -212,6 +221,14 @@ export async function getMemberBalance(memberId: number, db: Tx = prisma) {
     SELECT ((SELECT COALESCE(sum("amountCents"), 0) FROM "Payment" WHERE "memberId" = ${memberId})
           - (SELECT COALESCE(sum("totalCents"), 0) FROM "Invoice" WHERE "memberId" = ${memberId} AND validated))::int AS balance`
   return row.balance
+}
+
+/** The payment a page's URL names (`$paymentId`), or a 404 for the page. */
+export async function requirePayment(params: Record<string, string | undefined>) {
+  const { paymentId } = PaymentIdParams.parse(params)
+  const payment = paymentId ? await getPayment(paymentId) : null
+  if (!payment) notFound()
+  return payment
 }
 
 /** One payment with its member, forced invoice and allocations, or null. */

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { IsoDateSchema, OptionalIsoDateSchema } from '#app/utils/date.schema.ts'
+import { IdSchema } from '#app/utils/request.schema.ts'
 
-const id = z.coerce.number({ error: 'required' }).int({ message: 'required' }).positive({ message: 'required' })
+const id = IdSchema
 
 /** The fields of a subscription, without the rule between them (for forms to extend). */
 export const SubscriptionFieldsSchema = z.object({
