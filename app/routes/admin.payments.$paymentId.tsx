@@ -10,13 +10,14 @@ import { ConfirmDeleteForm, ErrorList, SubmitButton } from '#app/components/form
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
 import { loadHistory } from '#app/models/audit/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
-import { cancelAllocation, deletePayment, listPayableInvoices, requirePayment } from '#app/models/payment/payments.server.ts'
+import { allocateCredit, cancelAllocation, deletePayment, listPayableInvoices, requirePayment } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { readFormData } from '#app/utils/form.server.ts'
+import { IdSchema } from '#app/utils/request.schema.ts'
 
 const ActionSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('delete') }),
@@ -27,6 +28,7 @@ const ActionSchema = z.discriminatedUnion('intent', [
     // "credit", or the id of the member's invoice the money goes to.
     moveTo: z.union([z.literal('credit'), z.coerce.number().int().positive().max(2_147_483_647)]).default('credit'),
   }),
+  z.object({ intent: z.literal('allocateCredit'), invoiceId: IdSchema }),
 ])
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -57,6 +59,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (value.intent === 'confirmDelete') {
       await deletePayment({ id: payment.id, actorId: staff.id })
       return redirect(payment.member ? `/admin/members/${payment.member.id}?paymentDeleted=1` : '/admin/payments?deleted=1')
+    }
+    if (value.intent === 'allocateCredit') {
+      await allocateCredit({ paymentId: payment.id, invoiceId: value.invoiceId, actorId: staff.id })
+      return redirect(`/admin/payments/${payment.id}?allocationMoved=1`)
     }
     const moveToInvoiceId = value.moveTo === 'credit' ? null : value.moveTo
     await cancelAllocation({ id: value.allocationId, paymentId: payment.id, moveToInvoiceId, actorId: staff.id })
@@ -140,6 +146,20 @@ export default function PaymentDetail() {
           </table>
         )}
         <p className="text-sm">{t('detail.unallocated', { amount: formatEuros(payment.unallocatedCents, lang) })}</p>
+        {payment.unallocatedCents > 0 && payable.length > 0 ? (
+          <Form method="POST" className="flex flex-wrap items-end gap-2">
+            <input type="hidden" name="intent" value="allocateCredit" />
+            <div>
+              <label htmlFor="allocate-credit" className="block text-sm font-medium">{t('detail.allocateCreditTo')}</label>
+              <select id="allocate-credit" name="invoiceId" className="input w-auto">
+                {payable.map((i) => (
+                  <option key={i.id} value={i.id}>{t('detail.moveToInvoice', { number: i.number, remaining: formatEuros(i.remainingCents, lang) })}</option>
+                ))}
+              </select>
+            </div>
+            <SubmitButton className="btn-secondary">{t('detail.allocateCredit')}</SubmitButton>
+          </Form>
+        ) : null}
         {payment.allocations.length > 0 ? <p className="text-sm text-gray-600">{t('detail.deleteAllocationHelp')}</p> : null}
       </section>
       <AuditHistory entries={history} />

@@ -14,13 +14,14 @@ import { updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { cancelAllocation, deletePayment, recordPayment } from '#app/models/payment/payments.server.ts'
 import { loader as overviewLoader } from '#app/routes/admin._index.tsx'
 import { action as invoiceAction } from '#app/routes/admin.invoices.$invoiceId.tsx'
+import { action as paymentAction } from '#app/routes/admin.payments.$paymentId.tsx'
 import { loader as csvLoader } from '#app/routes/admin.invoices[.csv].tsx'
 import { loader as myInvoiceLoader } from '#app/routes/invoices.$invoiceId.tsx'
 import { parseIsoDate, toIsoDate, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertDraftInvoice, insertValidatedInvoice } from '#tests/factories/invoice.ts'
 import { insertMember, loginAs, loginAsStaff } from '#tests/factories/member.ts'
-import { makeRequest } from '#tests/routes/request.ts'
+import { makeRequest, unwrap } from '#tests/routes/request.ts'
 import { pdfText } from './pdf-text.ts'
 
 const d = (iso: string) => parseIsoDate(iso)!
@@ -328,5 +329,24 @@ describe('payments, disputes and the trail', () => {
     expect(trail[3].before).toMatchObject({ amountCents: 800 })
     // The invoice's own history shows the money taken off it.
     expect(await prisma.auditEntry.count({ where: { entity: 'invoice', entityId: first.id, action: 'allocation.cancel' } })).toBe(1)
+  })
+
+  test('credit left on a payment is put on the invoice staff choose, from the payment page, even one it was taken off', async () => {
+    const member = await insertMember()
+    const invoice = await insertValidatedInvoice({ memberId: member.id, today: d('2046-03-01') })
+    const payment = await pay(member.id, 800)
+    const [allocation] = await allocationsOf(payment.id)
+    await cancelAllocation({ id: allocation.id, paymentId: payment.id, actorId: staff.id })
+    expect(await allocationsOf(payment.id)).toEqual([])
+    const onPage = (form: Record<string, string>) =>
+      paymentAction({ request: makeRequest(`/admin/payments/${payment.id}`, { cookie: staff.cookie, form }), params: { paymentId: String(payment.id) }, context: {} })
+    const response = await onPage({ intent: 'allocateCredit', invoiceId: String(invoice.id) }) as Response
+    expect(response.headers.get('location')).toBe(`/admin/payments/${payment.id}?allocationMoved=1`)
+    expect(await allocationsOf(payment.id)).toEqual([expect.objectContaining({ invoiceId: invoice.id, amountCents: 800 })])
+    expect(await statusOf(invoice.id)).toBe('CLOSED')
+    // Nothing left to put anywhere: said, not a 500.
+    const again = unwrap(await onPage({ intent: 'allocateCredit', invoiceId: String(invoice.id) }))
+    expect(again.status).toBe(409)
+    expect(again.data.result.error['']).toEqual(['nothingToAllocate'])
   })
 })

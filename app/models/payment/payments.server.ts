@@ -215,6 +215,27 @@ export async function cancelAllocation({ id, paymentId, moveToInvoiceId = null, 
   })
 }
 
+/**
+ * Puts what a payment has left (credit) on an invoice of its member that staff choose: it becomes
+ * the payment's forced invoice (even if staff once took the payment off it) and is allocated at once.
+ */
+export async function allocateCredit({ paymentId, invoiceId, actorId = null }: { paymentId: number; invoiceId: number } & Actor) {
+  const payment = await prisma.payment.findUnique({ where: { id: paymentId }, select: { memberId: true } })
+  if (!payment) throw new DomainError({ code: 'PAYMENT_NOT_FOUND', message: 'notFound', status: 404 })
+  const memberId = payment.memberId
+  if (memberId === null) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
+  return prisma.$transaction(async (tx) => {
+    await lockMember(tx, memberId)
+    await checkForcedInvoice(tx, { memberId, forcedInvoiceId: invoiceId })
+    await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId } })
+    const { forcedInvoice } = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: invoiceId }, select: { forcedInvoice: { select: { number: true } } } })
+    const { allocations } = await reconcileMember(tx, memberId, { actorId })
+    const mine = allocations.filter((a) => a.paymentId === paymentId).map(({ invoiceId: id, amountCents }) => ({ invoiceId: id, amountCents }))
+    if (mine.length === 0) throw new DomainError({ code: 'NOTHING_TO_ALLOCATE', message: 'nothingToAllocate' })
+    await recordAudit(tx, { actorId, action: 'allocation.move', entity: 'payment', entityId: paymentId, memberId, before: { credit: true }, after: { invoice: forcedInvoice?.number ?? null, allocations: mine } })
+  })
+}
+
 /** A member's balance in cents: unallocated money − remaining amounts (negative: owes money). */
 export async function getMemberBalance(memberId: number, db: Tx = prisma) {
   const [row] = await db.$queryRaw<{ balance: number }[]>`
