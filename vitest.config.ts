@@ -8,6 +8,7 @@ export default defineConfig({
     globalSetup: ['tests/setup/global-setup.ts'],
     setupFiles: ['tests/setup/console.ts'],
     restoreMocks: true,
+    // Silent logs in the test processes; commands the tests spawn run at the default level (run-coin.ts).
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}', 'app/**/*.test.{ts,tsx}'] } },

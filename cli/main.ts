@@ -37,11 +37,14 @@ export function buildProgram() {
     .showHelpAfterError('(run coin --help for the list of commands)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    // The command list shows each command's main name; aliases stay in each command's own help.
-    .configureHelp({ subcommandTerm: (command) => command.name() + (command.registeredArguments.length ? ' ' + command.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`)).join(' ') : '') })
+    // The command list is one line per command: its main name and summary. Arguments, aliases,
+    // options and the full description are in each command's own --help.
+    .configureHelp({ subcommandTerm: (command) => command.name() })
+    .addHelpText('after', '\nRun coin <command> --help for what a command does, its arguments and options.\n')
 
   program
     .command('start')
+    .summary('run database, web and worker on this machine')
     .description('start everything for one machine: database (embedded unless DATABASE_URL), migrations, demo data on first start, web and worker')
     .action(async () => {
       const { start } = await import('./start.ts')
@@ -50,6 +53,7 @@ export function buildProgram() {
 
   program
     .command('web')
+    .summary('run the web server alone')
     .description('run the web server alone (production: WEB_CONCURRENCY processes, behind a reverse proxy)')
     .action(async () => {
       const { serveWeb } = await import('./web.ts')
@@ -58,6 +62,7 @@ export function buildProgram() {
 
   program
     .command('worker')
+    .summary('run the job worker alone')
     .description('run the job worker alone (schedules and retries; several may run at once)')
     .action(async () => {
       const { openDatabase } = await import('./database.ts')
@@ -83,6 +88,7 @@ export function buildProgram() {
 
   program
     .command('seed')
+    .summary('create the base data; --demo adds the demo ISP')
     .description('create the rows every installation needs; with --demo, the demo ISP and its members')
     .option('--demo', 'also load the demo data (FAI Démo, an admin account, twenty members)')
     .action(async (options: { demo?: boolean }) => {
@@ -97,6 +103,7 @@ export function buildProgram() {
 
   program
     .command('createsuperuser')
+    .summary('create an administrator account')
     .description('create an administrator account (asks for what is missing on a terminal)')
     .option('--username <username>', 'login name (lower-case letters, digits, . _ -)')
     .option('--email <email>', 'email address')
@@ -114,7 +121,7 @@ export function buildProgram() {
   program
     .command('members_email')
     .alias('members-email')
-    .summary('print the email addresses of current members, one a line, for a mailing list (Sympa…)')
+    .summary("print current members' addresses, one a line")
     .description(
       'Print the email addresses of the members whose status is "member", one a line, sorted, each once: '
       + 'ready to import into a mailing list manager such as Sympa (its bulk add takes one address a line). '
@@ -138,6 +145,7 @@ export function buildProgram() {
   program
     .command('offer_subscriptions_count')
     .alias('offer-subscriptions-count')
+    .summary('count active subscriptions per offer')
     .description('print the active subscriptions per offer at a date, as a table with a total (or JSON)')
     .argument('[date]', 'the same as --date, as Coin takes it')
     .option('--date <YYYY-MM-DD>', 'count the subscriptions active on that day (default: today, Europe/Paris)')
@@ -153,6 +161,7 @@ export function buildProgram() {
   program
     .command('charge_subscriptions')
     .alias('charge-subscriptions')
+    .summary("bill the month's subscriptions")
     .description(
       'Bill the subscriptions for the month of --date: one validated invoice per member, with its PDF. '
       + 'Each billing period is billed once: running it again for the same month creates nothing, '
@@ -174,6 +183,7 @@ export function buildProgram() {
   program
     .command('invoice_pdf')
     .alias('invoice-pdf')
+    .summary("write an invoice's stored PDF")
     .description("write a validated invoice's stored PDF, byte for byte, to a file or to stdout")
     .argument('<number>', 'the invoice or credit note number, e.g. 2025-03-000042 or AV-2025-03-000001')
     .option('--out <file>', 'the file to write (default: stdout, when redirected)')
@@ -188,7 +198,7 @@ export function buildProgram() {
   program
     .command('import_payments')
     .alias('import-payments')
-    .summary('import a bank statement (CSV): show the transfers it would record; --commit records them')
+    .summary('import a bank statement (CSV)')
     .description(
       'Read a bank statement exported as CSV (date, amount or credit and debit, label; see docs/bank-import.md), '
       + 'find the member of each credit from the invoice number or subscription reference in its label, and print '
@@ -211,6 +221,7 @@ export function buildProgram() {
 
   program
     .command('jobs')
+    .summary("list the worker's jobs and their last runs")
     .description("list the worker's scheduled jobs, their schedules, and when and how each last ran")
     .action(async () => {
       const { listJobs } = await import('./jobs.ts')
@@ -219,9 +230,14 @@ export function buildProgram() {
       })
     })
 
-  const emails = program.command('emails').description('email templates: preview them with the demo data')
+  const emails = program
+    .command('emails')
+    .summary('email templates (preview)')
+    .description('email templates: preview them with the demo data')
+    .configureHelp({ subcommandTerm: (command) => command.name() })
   emails
     .command('preview')
+    .summary('render a template with demo data')
     .description('render an email template with demo data, through the EXTRA_TEMPLATE_DIRS overrides: HTML on stdout, the text with --text, or into --out FILE')
     .argument('<name>', 'the template, e.g. call-for-membership-fees (an unknown name lists them all)')
     .option('--lang <lang>', 'fr (default) or en')
@@ -236,6 +252,7 @@ export function buildProgram() {
   program
     .command('call_for_membership_fees')
     .alias('call-for-membership-fees')
+    .summary('email the members whose fee is due')
     .description(
       'Email the members whose latest membership fee ends at one of FEE_REMINDER_OFFSETS from --date (default: a month '
       + 'before it ends, the day it ends, 1, 2 and 3 months after), except those who opted out or were called less than '
@@ -255,6 +272,7 @@ export function buildProgram() {
   program
     .command('remind_unpaid_invoices')
     .alias('remind-unpaid-invoices')
+    .summary('email reminders of unpaid invoices')
     .description(
       'Email a reminder, with the PDF, for each validated open invoice due more than 4 weeks before --date that still has '
       + 'something to pay, at most once every 3 weeks per invoice. Prints each invoice reminded.',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
 import path from 'node:path'
+import cronParser from 'cron-parser'
 import { z } from 'zod'
 import { DEFAULT_FEE_REMINDER_OFFSETS, parseOffsets } from '#app/models/email/reminder-rules.ts'
 import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
@@ -15,10 +16,43 @@ const booleanString = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
-/** Five cron fields of digits, ranges, lists, steps or stars (pg-boss checks the values). */
+/** Five cron fields of digits, ranges, lists, steps or stars. */
 const CRON = /^([\d*,/-]+\s+){4}[\d*,/-]+$/
+
+/** Whether `zone` is an IANA time zone this Node knows (Intl throws a RangeError on others). */
+export function isTimeZone(zone: string) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * A schedule, checked by the cron parser pg-boss itself uses: an expression pg-boss would refuse
+ * when the worker registers it (`99 99 * * *`) stops every command at startup instead.
+ */
 const cron = (fallback: string) =>
-  z.string().trim().regex(CRON, `expected a cron expression of 5 fields, e.g. "${fallback}"`).default(fallback)
+  z
+    .string()
+    .trim()
+    .regex(CRON, `expected a cron expression of 5 fields, e.g. "${fallback}"`)
+    .superRefine((expression, ctx) => {
+      try {
+        cronParser.parseExpression(expression)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a valid cron expression: ${error instanceof Error ? error.message : String(error)}` })
+      }
+    })
+    .default(fallback)
+
+const count = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `expected a number of ${what}` })
+    .int(`expected a whole number of ${what}`)
+    .min(min, `expected between ${min} and ${max} ${what}`)
+    .max(max, `expected between ${min} and ${max} ${what}`)
 
 const EnvSchema = z.object({
   NODE_ENV: z
@@ -119,6 +153,16 @@ const EnvSchema = z.object({
   CHARGE_SUBSCRIPTIONS_CRON: cron('59 23 * * *'),
   CALL_FOR_MEMBERSHIP_FEES_CRON: cron('42 3 * * *'),
   REMIND_UNPAID_INVOICES_CRON: cron('12 10 * * *'),
+  /** The time zone of "today" and of the schedules (Node reads it too, for local times). */
+  TZ: z
+    .string()
+    .trim()
+    .refine(isTimeZone, 'expected a time zone such as Europe/Paris (see the tz database)')
+    .default('Europe/Paris'),
+  /** Connections each process keeps to PostgreSQL. */
+  DATABASE_POOL_SIZE: count('connections', 1, 100).default(10),
+  /** Queries taking this long or longer are logged as warnings (0: every query). */
+  SLOW_QUERY_MS: count('milliseconds', 0, 600_000).default(200),
   /** Worker threads that render invoice PDFs during charge_subscriptions (0: the main thread). */
   PDF_THREADS: z.coerce
     .number({ error: 'expected a number of threads' })
@@ -131,6 +175,8 @@ const EnvSchema = z.object({
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /** Log lines as JSON or as one-line text; unset: text on a terminal, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'text'], { error: 'expected json or text' }).optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; COIN_DATA_DIR: string }

@@ -5,7 +5,7 @@ import { resignsBeforeCommitmentEnd, subscriptionState } from '#app/models/subsc
 import { parseIsoDate, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
-import { coin } from './run-coin.ts'
+import { coin, stderrProblems } from './run-coin.ts'
 
 // Every test spawns the CLI several times (about a second each on a busy machine).
 const SLOW = { timeout: 120_000 }
@@ -28,7 +28,7 @@ async function fee(memberId: number, startDate: string, endDate: string) {
 /** The addresses a members_email run printed that belong to this test (the database holds others). */
 async function emails(prefix: string, args: string[], command = 'members_email') {
   const { code, stdout, stderr } = await coin([command, ...args])
-  expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+  expect({ code, problems: stderrProblems(stderr) }).toEqual({ code: 0, problems: [] })
   expect(stdout === '' || stdout.endsWith('\n')).toBe(true)
   return stdout.split('\n').filter((line) => line.startsWith(prefix))
 }
@@ -123,7 +123,7 @@ describe('coin offer_subscriptions_count', () => {
 
     const json = async (date: string) => {
       const { code, stdout, stderr } = await coin(['offer_subscriptions_count', '--date', date, '--json'])
-      expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+      expect({ code, problems: stderrProblems(stderr) }).toEqual({ code: 0, problems: [] })
       const rows: { reference: string; name: string; count: number }[] = JSON.parse(stdout)
       for (const row of rows) expect(Object.keys(row)).toEqual(['reference', 'name', 'count'])
       return rows
@@ -137,7 +137,7 @@ describe('coin offer_subscriptions_count', () => {
     expect(await Promise.all(['2001-02-28', '2001-03-01', '2001-03-31', '2001-04-01'].map(countOf))).toEqual([0, 1, 2, 2])
 
     const { code, stdout, stderr } = await coin(['offer_subscriptions_count', '--date', '2001-03-31'])
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+    expect({ code, problems: stderrProblems(stderr) }).toEqual({ code: 0, problems: [] })
     const lines = stdout.split('\n')
     expect(lines.pop()).toBe('')
     expect(lines[0]).toMatch(/^Reference +Name +Count$/)
@@ -152,7 +152,33 @@ describe('coin offer_subscriptions_count', () => {
 
     // Coin's positional date and the dashed alias give the same answer.
     const positional = await coin(['offer-subscriptions-count', '2001-03-31'])
-    expect(positional).toEqual({ code: 0, stdout, stderr: '' })
+    expect({ ...positional, stderr: stderrProblems(positional.stderr) }).toEqual({ code: 0, stdout, stderr: [] })
+  })
+})
+
+describe('stdout holds only the output, whatever is logged', () => {
+  // SLOW_QUERY_MS=0 logs every query as a slow one: the warnings go to stderr.
+  const LOUD = { SLOW_QUERY_MS: '0' }
+
+  test('offer_subscriptions_count --json parses as JSON, members_email prints only addresses', SLOW, async () => {
+    const p = `zz-${unique().toLowerCase()}-`
+    const counted = await offer(`LOG${unique()}`)
+    const member = (await insertMember({ email: `${p}logged@example.org` })).id
+    await subscribe(member, counted.id, '2002-01-01')
+
+    const counts = await coin(['offer_subscriptions_count', '--date', '2002-06-01', '--json'], LOUD)
+    expect(counts.code).toBe(0)
+    expect(counts.stderr).toContain('slow query')
+    const rows: { reference: string; count: number }[] = JSON.parse(counts.stdout)
+    expect(rows.find((r) => r.reference === counted.reference)).toMatchObject({ count: 1 })
+
+    const addresses = await coin(['members_email', '--offer', counted.reference, '--date', '2002-06-01'], LOUD)
+    expect(addresses.code).toBe(0)
+    expect(addresses.stderr).toContain('slow query')
+    expect(addresses.stdout).toBe(`${p}logged@example.org\n`)
+    const all = await coin(['members_email'], LOUD)
+    expect(all.stderr).toContain('slow query')
+    for (const line of all.stdout.trimEnd().split('\n')) expect(line).toMatch(/^[^\s@]+@[^\s@]+$/)
   })
 })
 
@@ -175,7 +201,7 @@ describe('bad usage exits 2 with one line naming the argument', () => {
       [['members-email', '--fee-expired', '--fee-up-to-date', '--date', '2025-01-01'], 'coin: --fee-up-to-date and --fee-expired cannot be used together'],
     ]
     const results = await Promise.all(cases.map(([args]) => coin(args)))
-    results.forEach((result, i) => expect({ args: cases[i][0], ...result }).toEqual({ args: cases[i][0], code: 2, stdout: '', stderr: `${cases[i][1]}\n` }))
+    results.forEach((result, i) => expect({ args: cases[i][0], ...result, stderr: stderrProblems(result.stderr) }).toEqual({ args: cases[i][0], code: 2, stdout: '', stderr: [cases[i][1]] }))
   })
 })
 
