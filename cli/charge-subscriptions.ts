@@ -13,7 +13,7 @@ const SKIP_LABELS: Record<keyof ChargeSummary['skipped'], string> = {
   zeroTotal: 'invoice total would be 0',
 }
 
-const NOT_BILLED_LABELS: Record<ChargeSummary['notBilled'][number]['reason'], string> = {
+export const NOT_BILLED_LABELS: Record<ChargeSummary['notBilled'][number]['reason'], string> = {
   lineTooLarge: 'a line is over the cap of 1,000,000 € per line (check the offer\'s price)',
   totalTooLarge: 'the invoice total is beyond what one invoice holds',
   failed: 'the invoice could not be written',

@@ -1,6 +1,7 @@
-import { heldDraftsOf, lastJobRuns } from '#app/models/jobs/jobs.server.ts'
+import { heldDraftsOf, lastJobRuns, notBilledOf, wasInterrupted } from '#app/models/jobs/jobs.server.ts'
 import { jobSchedules, scheduleTimeZone } from '#app/models/jobs/schedules.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { NOT_BILLED_LABELS } from './charge-subscriptions.ts'
 
 /** What a run left: its error for a failure, else its summary on one line, shortened. */
 function outcome(run: { state: string; output: unknown } | undefined) {
@@ -25,6 +26,10 @@ export async function listJobs() {
     const held = heldDraftsOf(runs.get(name))
     if (held.length > 0) lines.push('', `${name} left ${held.length} member(s) unbilled: a staff draft holds their period (validate or delete it):`)
     for (const h of held) lines.push(`  ${h.username}: ${h.draft} (/admin/invoices/${h.draftId})`)
+    const notBilled = notBilledOf(runs.get(name))
+    if (notBilled.length > 0) lines.push('', `${name} could not bill ${notBilled.length} member(s); everyone else was billed:`)
+    for (const n of notBilled) lines.push(`  ${n.username}: ${NOT_BILLED_LABELS[n.reason]} (/admin/members/${n.memberId})`)
+    if (wasInterrupted(runs.get(name))) lines.push('', `${name} was interrupted when the worker stopped; a new run bills what is left.`)
   }
   return `${lines.join('\n')}\nSchedules are in ${scheduleTimeZone()}; outbox delivery runs every few seconds in each worker.\n`
 }

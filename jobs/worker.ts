@@ -9,12 +9,19 @@ import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
 
+type JobOptions = { now: Date; log: Logger; signal: AbortSignal; data: object | null }
+type JobModule = {
+  run: (options: JobOptions) => Promise<unknown>
+  /** The data of a job to queue after this run (one stopped early), or null. */
+  resumeData?: (summary: unknown, data: object | null, now: Date) => object | null
+}
+
 const JOBS = {
   'charge-subscriptions': chargeSubscriptions,
   'call-for-membership-fees': callForMembershipFees,
   'remind-unpaid-invoices': remindUnpaidInvoices,
   'purge-expired-sessions': purgeExpiredSessions,
-} satisfies Record<JobName, { run: (options: { now: Date; log: Logger }) => Promise<unknown> }>
+} satisfies Record<JobName, JobModule>
 
 /** Each scheduled job: its queue name, cron and function. */
 export const schedules = (env: Env) => jobSchedules(env).map((schedule) => ({ ...schedule, job: JOBS[schedule.name] }))
@@ -22,8 +29,9 @@ export const schedules = (env: Env) => jobSchedules(env).map((schedule) => ({ ..
 /**
  * Starts the job worker: pg-boss on the same PostgreSQL, one queue and schedule per job (pg-boss
  * creates one job per slot, so two workers run each slot once), and the outbox delivery loop.
- * A job's summary is its pg-boss output, which `coin jobs` shows. Returns a stop function that
- * lets the job and the email in hand finish.
+ * A job's summary is its pg-boss output, which `coin jobs` shows. Returns a stop function: it
+ * aborts the running jobs' signal, so a billing run ends at its next batch boundary (well within
+ * pg-boss's 30 s grace) and queues a job that finishes it, and lets the email in hand finish.
  */
 export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: { databaseUrl: string; cronMonitorIntervalSeconds?: number }) {
   const env = init()
@@ -33,6 +41,7 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
     ...(cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds, cronWorkerIntervalSeconds: cronMonitorIntervalSeconds } : {}),
   })
   let stopping = false
+  const stopSignal = new AbortController()
   boss.on('error', (error: Error & { code?: string }) => {
     // While Coin stops, PostgreSQL may close connections first (Ctrl-C reaches both): not an error.
     if (stopping) return
@@ -43,12 +52,24 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
   for (const { name, cron, job } of schedules(env)) {
     await boss.createQueue(name)
     await boss.schedule(name, cron, {}, { tz })
-    await boss.work(name, async () => job.run({ now: new Date(), log: logger.child({ job: name }) }))
+    const jobModule: JobModule = job
+    await boss.work<object>(name, async ([queued]) => {
+      const now = new Date()
+      const data = queued?.data ?? null
+      const summary = await jobModule.run({ now, log: logger.child({ job: name }), signal: stopSignal.signal, data })
+      const resume = jobModule.resumeData?.(summary, data, now)
+      if (resume) {
+        const id = await boss.send(name, resume)
+        logger.warn({ job: name, resumedBy: id, data: resume }, 'job stopped early; queued a job that finishes it')
+      }
+      return summary
+    })
   }
   const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }) })
   logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')
   return async () => {
     stopping = true
+    stopSignal.abort()
     await Promise.all([stopDelivery(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
   }
 }

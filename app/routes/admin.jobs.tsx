@@ -3,7 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { formatDateTime } from '#app/components/member-status.tsx'
-import { heldDraftsOf, lastJobRuns } from '#app/models/jobs/jobs.server.ts'
+import { heldDraftsOf, lastJobRuns, notBilledOf, wasInterrupted } from '#app/models/jobs/jobs.server.ts'
 import { jobSchedules, scheduleTimeZone } from '#app/models/jobs/schedules.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -17,7 +17,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     timeZone: scheduleTimeZone(),
     jobs: schedules.map(({ name, cron }) => {
       const run = runs.get(name)
-      return { name, cron, state: run?.state ?? null, completedOn: run?.completedOn ?? null, output: run ? JSON.stringify(run.output ?? null) : null, held: heldDraftsOf(run) }
+      return {
+        name, cron, state: run?.state ?? null, completedOn: run?.completedOn ?? null, output: run ? JSON.stringify(run.output ?? null) : null,
+        held: heldDraftsOf(run), notBilled: notBilledOf(run), interrupted: wasInterrupted(run),
+      }
     }),
   }
 }
@@ -59,6 +62,15 @@ export default function Jobs() {
                       </ul>
                     </div>
                   ) : null}
+                  {job.notBilled.length > 0 ? (
+                    <div role="alert" className="mt-2 rounded bg-red-50 p-2 text-red-900">
+                      <p>{t('jobs.notBilled', { count: job.notBilled.length })}</p>
+                      <ul className="list-disc pl-5">
+                        {job.notBilled.map((n) => <li key={n.memberId}><Link to={`/admin/members/${n.memberId}`}>{n.username}</Link> — {t(`jobs.notBilledReasons.${n.reason}`)}</li>)}
+                      </ul>
+                    </div>
+                  ) : null}
+                  {job.interrupted ? <p role="status" className="mt-2 text-amber-900">{t('jobs.interrupted')}</p> : null}
                 </td>
               </tr>
             ))}

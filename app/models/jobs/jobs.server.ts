@@ -31,3 +31,20 @@ export function heldDraftsOf(run: Pick<JobRun, 'state' | 'output'> | undefined):
   const held = (run.output as { heldByDrafts?: unknown } | null)?.heldByDrafts
   return Array.isArray(held) ? (held as HeldDraft[]) : []
 }
+
+export type NotBilledMember = { memberId: number; username: string; reason: 'lineTooLarge' | 'totalTooLarge' | 'failed'; message?: string }
+
+/**
+ * The members a billing run could not bill (its summary lists them: a line over the cap, a total
+ * too large, a failed write), named on the jobs page and by `coin jobs` like the held drafts.
+ */
+export function notBilledOf(run: Pick<JobRun, 'state' | 'output'> | undefined): NotBilledMember[] {
+  if (run?.state !== 'completed') return []
+  const notBilled = (run.output as { notBilled?: unknown } | null)?.notBilled
+  return Array.isArray(notBilled) ? (notBilled as NotBilledMember[]) : []
+}
+
+/** True when the run stopped early because its worker was stopped (a new run is queued to finish it). */
+export function wasInterrupted(run: Pick<JobRun, 'state' | 'output'> | undefined) {
+  return run?.state === 'completed' && (run.output as { interrupted?: unknown } | null)?.interrupted === true
+}
