@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto'
 import { Transform } from 'node:stream'
-import { createReadableStreamFromReadable, type EntryContext, type HandleErrorFunction } from '@remix-run/node'
+import { createReadableStreamFromReadable, type EntryContext, type HandleDataRequestFunction, type HandleErrorFunction } from '@remix-run/node'
 import { RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { init } from './utils/env.server.ts'
+import { contentSecurityPolicy, PRIVATE_NO_STORE } from './utils/http.server.ts'
 import { logger } from './utils/logger.server.ts'
+import { NonceProvider } from './utils/nonce-provider.ts'
+import { hasSessionCookie } from './utils/session.server.ts'
 
 init()
 
@@ -32,10 +36,14 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
+  // A fresh nonce per page: only the scripts Remix renders into this response may run.
+  const nonce = randomBytes(16).toString('base64')
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+      </NonceProvider>,
       {
         [waitForAll ? 'onAllReady' : 'onShellReady']() {
           shellRendered = true
@@ -44,6 +52,8 @@ export default function handleRequest(
           responseHeaders.set('X-Frame-Options', 'DENY')
           responseHeaders.set('X-Content-Type-Options', 'nosniff')
           responseHeaders.set('Referrer-Policy', 'same-origin')
+          responseHeaders.set('Content-Security-Policy', contentSecurityPolicy(nonce))
+          if (hasSessionCookie(request)) responseHeaders.set('Cache-Control', PRIVATE_NO_STORE)
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }))
           pipe(body)
         },
@@ -56,6 +66,12 @@ export default function handleRequest(
     )
     setTimeout(abort, ABORT_DELAY + 1000)
   })
+}
+
+/** Data requests (client navigations, form posts) of a logged-in member carry member data too. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  if (hasSessionCookie(request)) response.headers.set('Cache-Control', PRIVATE_NO_STORE)
+  return response
 }
 
 export const handleError: HandleErrorFunction = (error, { request }) => {

@@ -8,6 +8,7 @@ import { getIspName } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
 import { getLanguage } from './utils/i18n.server.ts'
+import { useNonce } from './utils/nonce-provider.ts'
 import { getSessionMember } from './utils/session.server.ts'
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
@@ -28,6 +29,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
   const language = data?.language ?? DEFAULT_LANGUAGE
   const i18n = getI18n(language)
+  const nonce = useNonce()
   return (
     <html lang={language}>
       <head>
@@ -40,8 +42,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <I18nextProvider i18n={i18n}>
           <Shell>{children}</Shell>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

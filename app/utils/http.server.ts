@@ -62,3 +62,29 @@ export function csvDownload({ csv, filename }: { csv: string; filename: string }
     },
   })
 }
+
+/**
+ * The Content-Security-Policy of every HTML page: scripts only from this site or inline with the
+ * response's nonce (Remix's hydration and route scripts), styles, images, fonts and fetches from
+ * this site only, forms posted only here, and no page may frame Coin (clickjacking).
+ */
+export function contentSecurityPolicy(nonce: string) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join('; ')
+}
+
+/**
+ * Headers of a response that shows member data (every page and data request of a logged-in
+ * member): no cache, shared or the browser's own, keeps it.
+ */
+export const PRIVATE_NO_STORE = 'private, no-store'

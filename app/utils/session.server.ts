@@ -38,6 +38,14 @@ export async function createSession({ memberId, request }: { memberId: number; r
   return sessionCookie().serialize(token, { secure: isHttps(request) })
 }
 
+/**
+ * True when the request carries a session cookie (valid or not): what it is answered may show
+ * a member's data, so it must not be cached.
+ */
+export function hasSessionCookie(request: Request) {
+  return /(?:^|;\s*)coin_session=/.test(request.headers.get('cookie') ?? '')
+}
+
 async function readToken(request: Request) {
   const value: unknown = await sessionCookie().parse(request.headers.get('cookie'))
   return typeof value === 'string' && value.length > 0 ? value : null

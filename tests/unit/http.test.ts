@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { safeRedirect } from '#app/utils/auth.server.ts'
 import { HOSTILE_REDIRECTS } from '#tests/fixtures/hostile-redirects.ts'
 import { toCsv } from '#app/utils/csv.ts'
-import { isCrossOriginWrite } from '#app/utils/http.server.ts'
+import { contentSecurityPolicy, csvDownload, immutableDownload, isCrossOriginWrite } from '#app/utils/http.server.ts'
 import { pickAcceptLanguage } from '#app/utils/i18n.server.ts'
 
 describe('cross-origin writes', () => {
@@ -61,4 +61,30 @@ test('Accept-Language picks the best supported language', () => {
 test('CSV opens in a spreadsheet: BOM, semicolons, quotes, no formulas', () => {
   const csv = toCsv(['Nom', 'Note'], [['Dupond; "Hervé"', '=HYPERLINK("x")'], ['Léa', null]])
   expect(csv).toBe('\uFEFF"Nom";"Note"\r\n"Dupond; ""Hervé""";"\'=HYPERLINK(""x"")"\r\n"Léa";""\r\n')
+})
+
+describe('download headers', () => {
+  test('a PDF download is never sniffed as anything else, fresh or revalidated', () => {
+    const file = { bytes: new Uint8Array([37, 80, 68, 70]), filename: 'F2025-01-000001.pdf', sha256: 'ab'.repeat(32), contentType: 'application/pdf' }
+    const fresh = immutableDownload(new Request('http://coin.test/invoices/1.pdf'), file)
+    expect(fresh.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(fresh.headers.get('content-type')).toBe('application/pdf')
+    const revalidated = immutableDownload(new Request('http://coin.test/invoices/1.pdf', { headers: { 'If-None-Match': `"${file.sha256}"` } }), file)
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+  test('a CSV download is never sniffed nor stored', () => {
+    const response = csvDownload({ csv: toCsv(['a'], [['1']]), filename: 'x.csv' })
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="x.csv"')
+  })
+})
+
+test('the Content-Security-Policy allows scripts only from this site or with the nonce, and no framing', () => {
+  const csp = contentSecurityPolicy('abc123')
+  expect(csp).toContain("script-src 'self' 'nonce-abc123'")
+  expect(csp).toContain("frame-ancestors 'none'")
+  expect(csp).not.toContain('unsafe-inline')
+  expect(csp).not.toContain('unsafe-eval')
 })
