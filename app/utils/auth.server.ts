@@ -7,7 +7,11 @@ import { logger } from './logger.server.ts'
 import { verifyAgainstNothing, verifyPassword } from './password.server.ts'
 import { getSessionMember, type SessionMember } from './session.server.ts'
 
-/** Failed logins allowed per account, and per address, within the window. */
+/**
+ * Failed logins allowed within the window per account (by username and email together) and per
+ * client address (on any account). An attempt beyond either limit is refused with its wait, its
+ * password is not checked and it is not counted.
+ */
 export const THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 20 }
 
 /** Why a login was refused; the message never says whether the account exists. */
@@ -27,7 +31,8 @@ const ADDRESS_LOCK = 7102
 
 /**
  * The account an identifier names, whether typed as username or email, and the key its attempts
- * are counted under: `member:<id>` for an account, `name:<identifier>` for a name no account has.
+ * are counted under (LoginAttempt.identifier): `member:<id>` for an account, `name:<identifier>`
+ * (lower-cased) for a name no account has.
  */
 async function findLoginAccount(identifier: string) {
   const typed = identifier.trim().toLowerCase().slice(0, 254)
