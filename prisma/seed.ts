@@ -227,6 +227,13 @@ export async function seedDemo() {
   return members || services || billing
 }
 
+/** The demo ISP's identity: fictitious, but every identifier passes the checks of the identity form. */
+export const DEMO_ISP_IDENTITY = {
+  name: DEMO_ISP_NAME, address: '12 rue de la Neutralité', postalCode: '69001', city: 'Lyon', rna: 'W691234567', siret: '81234567600017',
+  email: 'tresorerie@fai-demo.example', website: 'https://fai-demo.example', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP',
+  bankName: 'Crédit Coopératif', chequeOrder: 'FAI Démo', vatMention: 'TVA non applicable, art. 293 B du CGI',
+}
+
 /**
  * The demo ISP's identity on invoices, then three months of billing (the two previous months
  * antidated, then this one) and payments: paid, partly paid, overpaid and unpaid accounts.
@@ -234,11 +241,7 @@ export async function seedDemo() {
  */
 async function seedDemoBilling() {
   if ((await prisma.invoice.count()) > 0) return false
-  await updateIspIdentity({
-    name: DEMO_ISP_NAME, address: '12 rue de la Neutralité', postalCode: '69001', city: 'Lyon', rna: 'W691234567', siret: '81234567800019',
-    email: 'tresorerie@fai-demo.example', website: 'https://fai-demo.example', iban: 'FR7630006000011234567890189', bic: 'AGRIFRPP',
-    bankName: 'Crédit Coopératif', chequeOrder: 'FAI Démo', vatMention: 'TVA non applicable, art. 293 B du CGI',
-  })
+  await updateIspIdentity(DEMO_ISP_IDENTITY)
   const now = today()
   for (const [months, antidate] of [[-2, true], [-1, true], [0, false]] as const) {
     await chargeSubscriptions({ date: addMonths(now, months), today: now, antidate, paymentDelayDays: getEnv().PAYMENT_DELAY })

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { FeeStatusBadge, useFeeStatusLabels } from '#app/components/fee-status.tsx'
+import { Pager } from '#app/components/pager.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
 import { listMembersByFee } from '#app/models/fee/fees.server.ts'
 import { EXPIRING_SOON_DAYS, feeStatus } from '#app/models/fee/rules.ts'
@@ -19,21 +20,24 @@ const FeeListQuerySchema = z.object({
   filter: z.enum(FILTERS).optional().catch(undefined),
   days: z.coerce.number().int().min(1).max(3660).catch(EXPIRING_SOON_DAYS),
   date: z.string().transform((text) => parseIsoDate(text)).catch(null),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
 })
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
   const query = FeeListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams))
   const date = query.date ?? today()
-  const rows = await listMembersByFee({ filter: query.filter, date, days: query.days })
+  const { members, total, pageCount } = await listMembersByFee({ filter: query.filter, date, days: query.days, page: query.page })
   return {
-    query: { filter: query.filter ?? '', days: query.days, date: toIsoDate(date) },
-    members: rows.map((m) => ({ id: m.id, username: m.username, name: displayName(m), endDate: m.endDate, status: feeStatus(m.endDate, date) })),
+    query: { filter: query.filter ?? '', days: query.days, date: toIsoDate(date), page: query.page },
+    total,
+    pageCount,
+    members: members.map((m) => ({ id: m.id, username: m.username, name: displayName(m), endDate: m.endDate, status: feeStatus(m.endDate, date) })),
   }
 }
 
 export default function FeesList() {
-  const { query, members } = useLoaderData<typeof loader>()
+  const { query, members, total, pageCount } = useLoaderData<typeof loader>()
   const [searchParams] = useSearchParams()
   const location = useLocation()
   const { t, i18n } = useTranslation('fees')
@@ -64,7 +68,7 @@ export default function FeesList() {
         <Link className="btn-secondary ml-auto" to="/admin/fees/new">{t('new.title')}</Link>
       </Form>
       {searchParams.get('feeRecorded') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('recorded')}</p> : null}
-      <p className="text-sm text-gray-600" role="status">{t('list.count', { count: members.length, date: formatDate(query.date, i18n.language) })}</p>
+      <p className="text-sm text-gray-600" role="status">{t('list.count', { count: total, date: formatDate(query.date, i18n.language) })}</p>
       <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50 text-left">
@@ -96,6 +100,7 @@ export default function FeesList() {
           </tbody>
         </table>
       </div>
+      <Pager page={query.page} pageCount={pageCount} label={t('list.title')} hrefOf={(page) => `?${new URLSearchParams({ ...Object.fromEntries(back), page: String(page) }).toString()}`} />
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { InvoiceStatus } from '#app/components/invoice-status.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
+import { Pager } from '#app/components/pager.tsx'
 import { INVOICE_LIST_STATUSES, InvoiceListQuerySchema } from '#app/models/invoice/invoice.schema.ts'
 import { draftLabel, INVOICES_PER_PAGE, listInvoices } from '#app/models/invoice/invoices.server.ts'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
@@ -124,13 +125,7 @@ export default function InvoicesList() {
           </tfoot>
         </table>
       </div>
-      {pageCount > 1 ? (
-        <nav aria-label={t('list.pagination')} className="flex items-center gap-3 text-sm">
-          {query.page > 1 ? <Link to={withPage(query.page - 1)} rel="prev">← {t('list.previous')}</Link> : null}
-          <span>{t('list.page', { page: query.page, pageCount })}</span>
-          {query.page < pageCount ? <Link to={withPage(query.page + 1)} rel="next">{t('list.next')} →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={query.page} pageCount={pageCount} label={t('list.pagination')} hrefOf={withPage} />
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
+import { Pager } from '#app/components/pager.tsx'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { listPayments, PAYMENTS_PER_PAGE } from '#app/models/payment/payments.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -112,13 +113,7 @@ export default function PaymentsList() {
           </tbody>
         </table>
       </div>
-      {pageCount > 1 ? (
-        <nav aria-label={t('common:members.pagination')} className="flex items-center gap-3 text-sm">
-          {query.page > 1 ? <Link to={withPage(query.page - 1)} rel="prev">← {t('common:members.previous')}</Link> : null}
-          <span>{t('common:members.page', { page: query.page, pageCount })}</span>
-          {query.page < pageCount ? <Link to={withPage(query.page + 1)} rel="next">{t('common:members.next')} →</Link> : null}
-        </nav>
-      ) : null}
+      <Pager page={query.page} pageCount={pageCount} label={t('common:members.pagination')} hrefOf={withPage} />
     </div>
   )
 }

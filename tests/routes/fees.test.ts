@@ -122,7 +122,20 @@ describe('fees list', () => {
     // On another date the same fees stand differently.
     expect(await list('filter=expired&date=2031-01-02')).toHaveLength(4)
     const fallback = await listLoader({ request: makeRequest('/admin/fees?filter=bogus&days=-3&date=2030-02-31', { cookie }), params: {}, context: {} })
-    expect(fallback.query).toEqual({ filter: '', days: 30, date: toIsoDate(today()) })
+    expect(fallback.query).toEqual({ filter: '', days: 30, date: toIsoDate(today()), page: 1 })
+  })
+
+  test('filters and counts in the database and pages 50 at a time', async () => {
+    const members = []
+    for (let i = 0; i < 55; i++) members.push(await insertMember({ status: 'MEMBER' }))
+    await prisma.membershipFee.createMany({ data: members.map((m) => ({ memberId: m.id, amountCents: 2000, startDate: new Date('2099-01-01'), endDate: new Date('2099-12-31') })) })
+    const page = (n: number) => listLoader({ request: makeRequest(`/admin/fees?filter=upToDate&date=2099-12-30&page=${n}`, { cookie }), params: {}, context: {} })
+    const first = await page(1)
+    expect(first).toMatchObject({ total: 55, pageCount: 2 })
+    expect(first.members).toHaveLength(50)
+    const second = await page(2)
+    expect(second.members).toHaveLength(5)
+    expect(new Set([...first.members, ...second.members].map((m) => m.id))).toEqual(new Set(members.map((m) => m.id)))
   })
 })
 

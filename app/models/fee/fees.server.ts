@@ -1,4 +1,4 @@
-import type { Prisma } from '#app/generated/prisma/client.ts'
+import { Prisma } from '#app/generated/prisma/client.ts'
 import { changedFields, recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -93,22 +93,31 @@ export function listMemberFees({ memberId }: { memberId: number }) {
 
 export type FeeFilter = 'expired' | 'expiring' | 'upToDate'
 
+/** Members on one page of the fees list. */
+export const FEES_PER_PAGE = 50
+
 /**
- * Members (status MEMBER) by fee situation at a date, from the end of their latest fee:
- * expired (no fee, or ended before the date), expiring within `days`, or up to date.
+ * Members (status MEMBER) by fee situation at a date, from the end of their latest fee: expired
+ * (no fee, or ended before the date), expiring within `days`, or up to date. Filtered, counted
+ * and paged in PostgreSQL, 50 a page, the soonest end first.
  */
-export async function listMembersByFee({ filter, date, days = EXPIRING_SOON_DAYS }: { filter?: FeeFilter; date: Date; days?: number }) {
-  const rows = await prisma.$queryRaw<{ id: number; username: string; firstName: string; lastName: string; nickname: string; organizationName: string; type: 'NATURAL_PERSON' | 'LEGAL_ENTITY'; email: string; endDate: Date | null }[]>`
-    SELECT m.id, m.username, m."firstName", m."lastName", m.nickname, m."organizationName", m.type::text AS type, m.email,
-           (SELECT max(f."endDate") FROM "MembershipFee" f WHERE f."memberId" = m.id) AS "endDate"
-    FROM "Member" m WHERE m.status = 'MEMBER' ORDER BY "endDate" ASC NULLS FIRST, m.username`
+export async function listMembersByFee({ filter, date, days = EXPIRING_SOON_DAYS, page = 1 }: { filter?: FeeFilter; date: Date; days?: number; page?: number }) {
   const soon = addDays(date, days)
-  return rows.filter((r) => {
-    if (!filter) return true
-    if (filter === 'expired') return r.endDate === null || r.endDate < date
-    if (filter === 'expiring') return r.endDate !== null && r.endDate >= date && r.endDate < soon
-    return r.endDate !== null && r.endDate >= date
-  })
+  const condition = {
+    expired: Prisma.sql`("endDate" IS NULL OR "endDate" < ${date}::date)`,
+    expiring: Prisma.sql`("endDate" >= ${date}::date AND "endDate" < ${soon}::date)`,
+    upToDate: Prisma.sql`"endDate" >= ${date}::date`,
+  }
+  const rows = await prisma.$queryRaw<{ id: number; username: string; firstName: string; lastName: string; nickname: string; organizationName: string; type: 'NATURAL_PERSON' | 'LEGAL_ENTITY'; email: string; endDate: Date | null; total: number }[]>`
+    SELECT *, (count(*) OVER ())::int AS total FROM (
+      SELECT m.id, m.username, m."firstName", m."lastName", m.nickname, m."organizationName", m.type::text AS type, m.email,
+             (SELECT max(f."endDate") FROM "MembershipFee" f WHERE f."memberId" = m.id) AS "endDate"
+      FROM "Member" m WHERE m.status = 'MEMBER') members
+    ${filter ? Prisma.sql`WHERE ${condition[filter]}` : Prisma.empty}
+    ORDER BY "endDate" ASC NULLS FIRST, username
+    LIMIT ${FEES_PER_PAGE} OFFSET ${(page - 1) * FEES_PER_PAGE}`
+  const total = rows[0]?.total ?? 0
+  return { members: rows.map(({ total: _total, ...row }) => row), total, pageCount: Math.max(1, Math.ceil(total / FEES_PER_PAGE)) }
 }
 
 /** Conditions on members for their fee at a date (Coin's "up to date" is: latest fee ends on or after it). */
