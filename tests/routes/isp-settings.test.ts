@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { loader as logoLoader } from '#app/routes/admin.settings.logo.tsx'
 import { action, loader } from '#app/routes/admin.settings.tsx'
+import { DEMO_ISP_IDENTITY } from '#prisma/seed.ts'
 import { loginAs, loginAsStaff } from '#tests/factories/member.ts'
 import { makeRequest, settle, unwrap } from './request.ts'
 
@@ -45,6 +46,12 @@ const load = () => loader({ request: makeRequest('/admin/settings', { cookie }),
 const logo = () => settle(() => logoLoader({ request: makeRequest('/admin/settings/logo', { cookie }), params: {}, context: {} }))
 
 describe('ISP identity settings', () => {
+  test('the demo identity is saved unchanged: every identifier passes the form\'s checks', async () => {
+    const response = await save(makeRequest('/admin/settings', { cookie, form: { ...DEMO_ISP_IDENTITY, defaultVatPercent: '0', latePaymentMention: '' } }))
+    expect((response as Response).headers.get('location')).toBe('/admin/settings?saved=1')
+    expect(await getIspIdentity()).toMatchObject(DEMO_ISP_IDENTITY)
+  })
+
   test('a valid form is saved with identifiers normalised and the VAT rate in basis points', async () => {
     const response = await save(multipart(validForm()))
     expect((response as Response).status).toBe(302)
