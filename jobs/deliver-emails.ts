@@ -1,33 +1,37 @@
 import type { Logger } from 'pino'
-import { createTransport, deliverDueEmails } from '#app/models/email/outbox.server.ts'
+import { createTransport, deliverDueEmails, resumeDelivery } from '#app/models/email/outbox.server.ts'
 
 /** How often the worker looks for emails to send (queued, or due for a retry). */
 export const DELIVERY_INTERVAL_MS = 5_000
 
 /**
  * The outbox's sender, a loop in the worker: every few seconds it sends what is due. Several
- * workers may run it at once (rows are claimed with SKIP LOCKED). The returned function stops the
- * loop after the message in hand.
+ * workers may run it at once (rows are claimed with SKIP LOCKED). Starting ends a pause left by a
+ * refused SMTP access, so a worker restarted after SMTP_URL was fixed tries at once. The returned
+ * function, or aborting `signal`, stops the loop after the message in hand, not the whole backlog.
  */
-export function startEmailDelivery({ log, intervalMs = DELIVERY_INTERVAL_MS }: { log: Logger; intervalMs?: number }) {
+export function startEmailDelivery({ log, intervalMs = DELIVERY_INTERVAL_MS, signal }: { log: Logger; intervalMs?: number; signal?: AbortSignal }) {
   const transport = createTransport()
   log.info({ transport: transport.description }, 'email delivery started')
-  let stopped = false
+  const stopping = new AbortController()
+  signal?.addEventListener('abort', () => stopping.abort(), { once: true })
   let timer: NodeJS.Timeout | undefined
   let current: Promise<void> = Promise.resolve()
+  stopping.signal.addEventListener('abort', () => clearTimeout(timer), { once: true })
   const round = async () => {
     try {
-      const { sent, retried, failed } = await deliverDueEmails({ transport, log })
+      const { sent, retried, failed } = await deliverDueEmails({ transport, log, signal: stopping.signal })
       if (sent + retried + failed > 0) log.info({ sent, retried, failed }, 'outbox delivery round')
     } catch (error) {
       log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox delivery failed')
     }
-    if (!stopped) timer = setTimeout(() => (current = round()), intervalMs)
+    if (!stopping.signal.aborted) timer = setTimeout(() => (current = round()), intervalMs)
   }
-  current = round()
+  current = resumeDelivery()
+    .catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox pause not ended'))
+    .then(round)
   return async () => {
-    stopped = true
-    clearTimeout(timer)
+    stopping.abort()
     await current
     transport.close()
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { Logger } from 'pino'
 import type { EmailContext, EmailName, EmailProps, RenderedEmail } from '#emails/render.server.ts'
-import { Prisma, type EmailStatus } from '#app/generated/prisma/client.ts'
+import { Prisma } from '#app/generated/prisma/client.ts'
 import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
 import { getRemainingCents } from '#app/models/invoice/amounts.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
@@ -10,12 +10,15 @@ import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.serve
 import { displayName } from '#app/models/member/username.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv, hidePassword } from '#app/utils/env.server.ts'
+import { classifySmtpFailure, parsePauseError, pauseError, PAUSE_ERROR_PREFIX } from './smtp-failure.ts'
 
 /**
  * The outbox: an email is a row, rendered when it is queued (inside the caller's transaction, so
  * it exists exactly when what it announces does), and sent later by the worker. A request never
  * waits on SMTP. Failed attempts are retried with backoff; after `EMAIL_MAX_ATTEMPTS` the row is
- * marked failed, with its last error, for staff to resend.
+ * marked failed, with its last error, for staff to resend. A refusal of Coin's own access to the
+ * SMTP server pauses the whole outbox instead (see `deliverDueEmails`). The admin page's queries
+ * are in outbox-admin.server.ts.
  */
 
 type Db = Prisma.TransactionClient | typeof prisma
@@ -158,70 +161,160 @@ export const retryDelaySeconds = (attempts: number) => Math.min(60 * 2 ** Math.m
 /** How long a message waits for the PDFs it attaches to be stored by the run that validated them. */
 export const PDF_WAIT_SECONDS = 600
 
-/** How long a worker may take to send one claimed batch before another may take it over. */
-const LEASE_SECONDS = 300
+/**
+ * A message is claimed alone, with a lease: no other worker takes it before the lease ends. The
+ * worker sending it renews the lease every third of its length for as long as the sending lasts,
+ * so a slow server never lets a second worker send a message that is still in flight.
+ */
+export const DEFAULT_LEASE = { seconds: 300, renewEveryMs: 100_000 }
 
-type Claimed = { id: number; template: string; toAddress: string; fromAddress: string; subject: string; html: string; text: string; renderLater: unknown; messageId: string; attachInvoiceIds: number[]; attempts: number }
+type Claimed = { id: number; template: string; toAddress: string; fromAddress: string; subject: string; html: string; text: string; renderLater: unknown; messageId: string; attachInvoiceIds: number[]; attempts: number; lockedUntil: Date }
+
+/** Where a paused delivery stands: the server's answer, the refusals in a row, when it tries again. */
+export type DeliveryPause = { error: string; tries: number; nextAttemptAt: Date }
 
 /**
- * Sends the messages that are due, `limit` at a time, until none is left. Rows are claimed with
- * SKIP LOCKED and a lease, so several workers share the work and never send the same row at the
- * same time. If a worker dies after the server accepted a message but before it recorded it, the
- * row is sent again once the lease expires, with the same Message-ID, which receiving servers
- * use to drop the copy. Returns what happened.
+ * The current pause of the outbox, shared by every worker and the admin pages: the latest pause
+ * marker among queued messages (see `pauseError`), whether its retry time has come or not. A
+ * successful sending removes the markers, so there is none while the server accepts Coin.
  */
-export async function deliverDueEmails({ transport, now = () => new Date(), maxAttempts = getEnv().EMAIL_MAX_ATTEMPTS, limit = 20, log }: {
-  transport: Transport; now?: () => Date; maxAttempts?: number; limit?: number; log?: Logger
-}) {
-  const result = { sent: 0, retried: 0, failed: 0 }
-  for (;;) {
-    const at = now()
-    const claimed = await prisma.$queryRaw<Claimed[]>`
-      UPDATE "EmailMessage" SET "lockedUntil" = ${new Date(at.getTime() + LEASE_SECONDS * 1000)}, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM "EmailMessage" e
-        WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${at} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${at})
-          -- A message waits for the PDFs it attaches while whoever validated the invoices stores
-          -- them; past PDF_WAIT_SECONDS (that run died) the sender renders them itself.
-          AND (e."createdAt" < ${new Date(at.getTime() - PDF_WAIT_SECONDS * 1000)}
-               OR NOT EXISTS (SELECT 1 FROM "Invoice" i WHERE i.id = ANY(e."attachInvoiceIds") AND i."pdfSha256" IS NULL))
-        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      RETURNING id, template, "toAddress", "fromAddress", subject, html, text, "renderLater", "messageId", "attachInvoiceIds", attempts`
-    if (claimed.length === 0) return result
-    for (const message of claimed) {
-      try {
-        const attachments = await Promise.all(message.attachInvoiceIds.map(async (id) => {
-          const pdf = await getInvoicePdf(id)
-          if (!pdf) throw new Error(`invoice ${id} has no PDF to attach`)
-          return { filename: pdf.filename, content: Buffer.from(pdf.pdf), contentType: 'application/pdf' }
-        }))
-        const { subject, html, text } = message.renderLater ? await renderQueued(message) : message
-        const delivery = await transport.send({ from: message.fromAddress, to: message.toAddress, subject, html, text, messageId: message.messageId, attachments })
-        await prisma.emailMessage.update({
-          where: { id: message.id },
-          data: {
-            status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null,
-            ...(WITH_SECRET_LINK.has(message.template) ? { html: SCRUBBED, text: SCRUBBED } : {}),
-          },
+export async function readDeliveryPause(): Promise<DeliveryPause | null> {
+  const row = await prisma.emailMessage.findFirst({
+    where: { status: 'QUEUED', lastError: { startsWith: PAUSE_ERROR_PREFIX } },
+    orderBy: [{ nextAttemptAt: 'desc' }, { id: 'desc' }],
+    select: { lastError: true, nextAttemptAt: true },
+  })
+  const marker = parsePauseError(row?.lastError ?? null)
+  return row && marker ? { ...marker, nextAttemptAt: row.nextAttemptAt } : null
+}
+
+/** Ends a pause now (the worker starts, staff ask to retry): the next round tries the server again. */
+export async function resumeDelivery(now = new Date()) {
+  await prisma.emailMessage.updateMany({
+    where: { status: 'QUEUED', lastError: { startsWith: PAUSE_ERROR_PREFIX }, nextAttemptAt: { gt: now } },
+    data: { nextAttemptAt: now },
+  })
+}
+
+/** Claims the next due message, alone, leased until `now + seconds`; counts the attempt. */
+async function claimNext(at: Date, leaseSeconds: number) {
+  const [claimed] = await prisma.$queryRaw<Claimed[]>`
+    UPDATE "EmailMessage" SET "lockedUntil" = ${new Date(at.getTime() + leaseSeconds * 1000)}, attempts = attempts + 1
+    WHERE id = (
+      SELECT id FROM "EmailMessage" e
+      WHERE status = 'QUEUED' AND "nextAttemptAt" <= ${at} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${at})
+        -- A message waits for the PDFs it attaches while whoever validated the invoices stores
+        -- them; past PDF_WAIT_SECONDS (that run died) the sender renders them itself.
+        AND (e."createdAt" < ${new Date(at.getTime() - PDF_WAIT_SECONDS * 1000)}
+             OR NOT EXISTS (SELECT 1 FROM "Invoice" i WHERE i.id = ANY(e."attachInvoiceIds") AND i."pdfSha256" IS NULL))
+      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+    RETURNING id, template, "toAddress", "fromAddress", subject, html, text, "renderLater", "messageId", "attachInvoiceIds", attempts, "lockedUntil"`
+  return claimed ?? null
+}
+
+/**
+ * Runs `work` while renewing the lease of message `id` every `renewEveryMs`: each renewal moves
+ * `lockedUntil` to `now + seconds`, only while the row still carries this worker's lease.
+ */
+async function holdingLease<T>({ id, lockedUntil, now, lease, log }: { id: number; lockedUntil: Date; now: () => Date; lease: typeof DEFAULT_LEASE; log?: Logger }, work: () => Promise<T>) {
+  let held = lockedUntil
+  let renewal: Promise<void> = Promise.resolve()
+  const renew = async () => {
+    const next = new Date(now().getTime() + lease.seconds * 1000)
+    const { count } = await prisma.emailMessage.updateMany({ where: { id, lockedUntil: held }, data: { lockedUntil: next } })
+    if (count === 1) held = next
+  }
+  const timer = setInterval(() => {
+    renewal = renewal.then(renew).catch((error: unknown) => log?.warn({ email: id, error: error instanceof Error ? error.message : String(error) }, 'email lease not renewed'))
+  }, lease.renewEveryMs)
+  try {
+    return await work()
+  } finally {
+    clearInterval(timer)
+    await renewal
+  }
+}
+
+/** Sends one claimed message: its PDFs attached, rendered now when it was queued for later. */
+async function sendClaimed(transport: Transport, message: Claimed) {
+  const attachments = await Promise.all(message.attachInvoiceIds.map(async (id) => {
+    const pdf = await getInvoicePdf(id)
+    if (!pdf) throw new Error(`invoice ${id} has no PDF to attach`)
+    return { filename: pdf.filename, content: Buffer.from(pdf.pdf), contentType: 'application/pdf' }
+  }))
+  const { subject, html, text } = message.renderLater ? await renderQueued(message) : message
+  return transport.send({ from: message.fromAddress, to: message.toAddress, subject, html, text, messageId: message.messageId, attachments })
+}
+
+export type DeliveryResult = { sent: number; retried: number; failed: number; paused: DeliveryPause | null }
+
+/**
+ * Sends the messages that are due, one at a time, until none is left or `signal` is aborted (the
+ * message in hand is finished first). Each is claimed alone with SKIP LOCKED and a lease renewed
+ * while it is sent, so several workers share the work and never send the same row at once. If a
+ * worker dies after the server accepted a message but before it recorded it, the row is sent
+ * again once the lease expires, with the same Message-ID, which receiving servers use to drop the
+ * copy.
+ *
+ * A refusal of Coin's own access (authentication, TLS; see `classifySmtpFailure`) pauses the
+ * whole outbox: the round stops, the message keeps its attempts and waits with the pause marker
+ * in `lastError`, and every worker leaves the outbox alone until the marker's retry time (1, 2,
+ * 4 … minutes, at most an hour). Nothing is marked failed for it. Other 5xx answers fail their
+ * message; anything else is retried with backoff until `maxAttempts`.
+ */
+export async function deliverDueEmails({ transport, now = () => new Date(), maxAttempts = getEnv().EMAIL_MAX_ATTEMPTS, lease = DEFAULT_LEASE, signal, log }: {
+  transport: Transport; now?: () => Date; maxAttempts?: number; lease?: typeof DEFAULT_LEASE; signal?: AbortSignal; log?: Logger
+}): Promise<DeliveryResult> {
+  const result: DeliveryResult = { sent: 0, retried: 0, failed: 0, paused: null }
+  let pause = await readDeliveryPause()
+  if (pause && pause.nextAttemptAt > now()) return { ...result, paused: pause }
+  while (!signal?.aborted) {
+    const message = await claimNext(now(), lease.seconds)
+    if (!message) break
+    try {
+      const delivery = await holdingLease({ id: message.id, lockedUntil: message.lockedUntil, now, lease, log }, () => sendClaimed(transport, message))
+      await prisma.emailMessage.update({
+        where: { id: message.id },
+        data: {
+          status: 'SENT', sentAt: now(), smtpResponse: delivery.response.slice(0, 500), lockedUntil: null, lastError: null,
+          ...(WITH_SECRET_LINK.has(message.template) ? { html: SCRUBBED, text: SCRUBBED } : {}),
+        },
+      })
+      log?.info({ email: message.id, to: message.toAddress, ...(delivery.file ? { file: delivery.file } : {}) }, delivery.file ? 'email written to a file (no SMTP_URL)' : 'email sent')
+      result.sent += 1
+      if (pause) {
+        // The server takes Coin again: the messages that met the refusal wait no longer for it.
+        await prisma.emailMessage.updateMany({
+          where: { status: 'QUEUED', lastError: { startsWith: PAUSE_ERROR_PREFIX }, nextAttemptAt: { lte: now() } },
+          data: { lastError: null },
         })
-        log?.info({ email: message.id, to: message.toAddress, ...(delivery.file ? { file: delivery.file } : {}) }, delivery.file ? 'email written to a file (no SMTP_URL)' : 'email sent')
-        result.sent += 1
-      } catch (error) {
-        const smtpCode = (error as { responseCode?: number }).responseCode
-        // A 5xx answer (no such mailbox…) will not change by waiting; anything else may.
-        const permanent = smtpCode !== undefined && smtpCode >= 500
-        const giveUp = permanent || message.attempts >= maxAttempts
-        const lastError = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
-        await prisma.emailMessage.update({
-          where: { id: message.id },
-          data: { status: giveUp ? 'FAILED' : 'QUEUED', lastError, lockedUntil: null, nextAttemptAt: new Date(now().getTime() + retryDelaySeconds(message.attempts) * 1000) },
-        })
-        log?.warn({ email: message.id, to: message.toAddress, attempts: message.attempts, error: lastError }, giveUp ? 'email failed, given up' : 'email not sent, will retry')
-        if (giveUp) result.failed += 1
-        else result.retried += 1
+        log?.info({ after: pause.tries }, 'email delivery resumed: the SMTP server accepts Coin again')
+        pause = null
       }
+    } catch (error) {
+      const text = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
+      const kind = classifySmtpFailure(error)
+      if (kind === 'access') {
+        const tries = (pause?.tries ?? 0) + 1
+        const nextAttemptAt = new Date(now().getTime() + retryDelaySeconds(tries) * 1000)
+        await prisma.emailMessage.update({
+          where: { id: message.id },
+          data: { attempts: { decrement: 1 }, lastError: pauseError(tries, text), lockedUntil: null, nextAttemptAt },
+        })
+        log?.error({ email: message.id, tries, nextAttemptAt, error: text }, 'email delivery paused: the SMTP server refuses Coin (authentication or TLS)')
+        return { ...result, paused: { error: text, tries, nextAttemptAt } }
+      }
+      const giveUp = kind === 'permanent' || message.attempts >= maxAttempts
+      await prisma.emailMessage.update({
+        where: { id: message.id },
+        data: { status: giveUp ? 'FAILED' : 'QUEUED', lastError: text, lockedUntil: null, nextAttemptAt: new Date(now().getTime() + retryDelaySeconds(message.attempts) * 1000) },
+      })
+      log?.warn({ email: message.id, to: message.toAddress, attempts: message.attempts, error: text }, giveUp ? 'email failed, given up' : 'email not sent, will retry')
+      if (giveUp) result.failed += 1
+      else result.retried += 1
     }
   }
+  return result
 }
 
 /**
@@ -229,33 +322,5 @@ export async function deliverDueEmails({ transport, now = () => new Date(), maxA
  * so the database never holds a working link (only its hash, in PasswordResetToken). They cannot
  * be resent: the member asks for a new link.
  */
-const WITH_SECRET_LINK = new Set<string>(['password-reset', 'welcome'])
+export const WITH_SECRET_LINK: ReadonlySet<string> = new Set(['password-reset', 'welcome'])
 const SCRUBBED = '(removed once sent: it held a single-use password link)'
-
-/** Queues a failed (or sent) message again, as new: staff's "resend" button. */
-export async function resendEmail(id: number) {
-  const { count } = await prisma.emailMessage.updateMany({
-    where: { id, status: { not: 'QUEUED' }, NOT: [{ status: 'SENT', template: { in: [...WITH_SECRET_LINK] } }] },
-    data: { status: 'QUEUED', attempts: 0, nextAttemptAt: new Date(), lockedUntil: null, lastError: null, sentAt: null, smtpResponse: null },
-  })
-  return count === 1
-}
-
-export const EMAILS_PER_PAGE = 50
-
-/** The outbox for the admin page, newest first, with how many there are in each status. */
-export async function listEmails({ status, page = 1 }: { status?: EmailStatus; page?: number }) {
-  const where = status ? { status } : {}
-  const [emails, total, counts] = await Promise.all([
-    prisma.emailMessage.findMany({
-      where,
-      orderBy: { id: 'desc' },
-      skip: (page - 1) * EMAILS_PER_PAGE,
-      take: EMAILS_PER_PAGE,
-      select: { id: true, template: true, toAddress: true, subject: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, sentAt: true, createdAt: true, memberId: true },
-    }),
-    prisma.emailMessage.count({ where }),
-    prisma.emailMessage.groupBy({ by: ['status'], _count: true }),
-  ])
-  return { emails, total, counts: Object.fromEntries(counts.map((c) => [c.status, c._count])) as Partial<Record<EmailStatus, number>> }
-}
