@@ -128,8 +128,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case 'validate':
       return attempt(formId, sent, async () => {
         await validateDraft({ id, today: today(), paymentDelayDays, actorId: staff.id })
-        await storePdf(id)
-        return back()
+        return redirect(`/admin/invoices/${id}?done=validate${(await storePdf(id)) ? '' : '&pdfFailed=1'}`)
       })
     case 'deleteDraft':
       return attempt(formId, sent, async () => {
@@ -148,19 +147,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const { amount, reason } = submission.value
       return attempt(formId, submission, async () => {
         const note = await createCreditNote({ invoiceId: id, amountCents: amount, reason, today: today(), paymentDelayDays, actorId: staff.id })
-        await storePdf(note.id)
-        return redirect(`/admin/invoices/${note.id}?done=creditNote`)
+        return redirect(`/admin/invoices/${note.id}?done=creditNote${(await storePdf(note.id)) ? '' : '&pdfFailed=1'}`)
       })
     }
   }
 }
 
-/** Stores a just-validated invoice's PDF; a rendering failure leaves it to the first download. */
+/**
+ * Stores a just-validated invoice's PDF; false when it cannot be made (the page then says so, and
+ * the first download tries again once the cause, e.g. the logo, is fixed).
+ */
 async function storePdf(invoiceId: number) {
   try {
     await storeMissingPdfs([invoiceId])
+    return true
   } catch (error) {
     logger.error({ err: error, invoiceId }, 'invoice PDF rendering failed')
+    return false
   }
 }
 
@@ -196,6 +199,7 @@ export default function InvoiceDetail() {
         {invoice.validated ? <a href={`/admin/invoices/${invoice.id}.pdf`} download className="btn-secondary">{t('view.downloadPdf')}</a> : null}
       </div>
       {INTENTS.some((intent) => intent === done) ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t(`done.${done}`)}</p> : null}
+      {searchParams.get('pdfFailed') ? <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">{t('view.pdfFailed')}</p> : null}
       {searchParams.get('created') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('done.created')}</p> : null}
       {searchParams.get('paymentRecorded') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('payments:recorded')}</p> : null}
       {stray.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={stray} /></div> : null}

@@ -13,8 +13,9 @@ import { useTranslation } from 'react-i18next'
 import type { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
-import { basisPointsToPercent, formatIban, imageMimeType } from '#app/models/isp/identifiers.ts'
+import { basisPointsToPercent, formatIban } from '#app/models/isp/identifiers.ts'
 import { IspIdentitySchema, LOGO_MAX_BYTES, LOGO_TYPES } from '#app/models/isp/isp.schema.ts'
+import { prepareLogo } from '#app/models/isp/logo.server.ts'
 import { getIspIdentity, updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
@@ -71,16 +72,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const { formData, logoTooLarge } = await readIdentityForm(request)
   const submission = parseWithZod(formData, { schema: IspIdentitySchema })
   // The browser names the type from the file name: the first bytes say what the file really is.
+  // The file is decoded whole and prepared once here (prepareLogo), whatever its name says.
   const file = formData.get('logo')
   const bytes = file instanceof File && file.size > 0 ? new Uint8Array(await file.arrayBuffer()) : null
-  const mimeType = bytes ? imageMimeType(bytes) : null
-  const logoError = logoTooLarge ? 'logoTooLarge' : bytes && !mimeType ? 'logoNotImage' : null
+  const prepared = bytes ? prepareLogo(bytes) : null
+  const logoError = logoTooLarge ? 'logoTooLarge' : prepared?.error ?? null
   if (submission.status !== 'success' || logoError) {
     return data({ result: submission.reply(logoError ? { fieldErrors: { logo: [logoError] } } : {}) }, { status: 400 })
   }
   const { logo: _file, removeLogo, defaultVatPercent, ...identity } = submission.value
   // A new logo replaces the current one; the checkbox removes it when no file is given.
-  const logo = bytes && mimeType ? { logo: bytes, logoMimeType: mimeType } : removeLogo ? { logo: null, logoMimeType: null } : {}
+  const logo = prepared?.logo ? { logo: prepared.logo.bytes, logoMimeType: prepared.logo.mimeType } : removeLogo ? { logo: null, logoMimeType: null } : {}
   await updateIspIdentity({ ...identity, defaultVatBasisPoints: defaultVatPercent, ...logo })
   return redirect('/admin/settings?saved=1')
 }

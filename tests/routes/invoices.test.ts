@@ -208,6 +208,16 @@ describe('staff: drafts', () => {
 })
 
 describe('staff: validated invoices', () => {
+  test('when the PDF cannot be made (a logo stored before logos were checked at upload), validation says so instead of pretending all went well', async () => {
+    const member = await insertMember()
+    const brokenPng = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0])
+    await updateIspIdentity({ logo: brokenPng, logoMimeType: 'image/png' })
+    const { id } = await insertDraftInvoice({ memberId: member.id })
+    expect(location(await post(id, { intent: 'validate' }))).toBe(`/admin/invoices/${id}?done=validate&pdfFailed=1`)
+    expect((await detail(id)).hasPdf).toBe(false)
+    await updateIspIdentity({ logo: null, logoMimeType: null })
+  })
+
   test('a credit note larger than what is due is refused; a valid one gets an AV- number, its PDF, and lowers the remaining amount', async () => {
     const member = await insertMember()
     const invoice = await insertValidatedInvoice({ memberId: member.id, lines: [{ unitCents: 1250 }] })

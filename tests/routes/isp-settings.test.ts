@@ -1,3 +1,5 @@
+import jpeg from 'jpeg-js'
+import { PNG } from 'pngjs'
 import { beforeAll, describe, expect, test } from 'vitest'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { loader as logoLoader } from '#app/routes/admin.settings.logo.tsx'
@@ -11,8 +13,21 @@ beforeAll(async () => {
   ;({ cookie } = await loginAsStaff())
 })
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0])
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01])
+/** A real image of `width`×`height` pixels (a gradient), as the settings form would receive it. */
+function image(type: 'png' | 'jpeg', width: number, height: number) {
+  const data = Buffer.alloc(width * height * 4)
+  for (let i = 0; i < width * height; i++) data.set([(i % width) % 256, Math.floor(i / width) % 256, 128, 255], i * 4)
+  const bytes = type === 'png' ? PNG.sync.write(Object.assign(new PNG({ width, height }), { data })) : jpeg.encode({ width, height, data }, 90).data
+  return new Uint8Array(bytes)
+}
+const sizeOf = (bytes: Uint8Array, type: 'png' | 'jpeg') => {
+  const decoded = type === 'png' ? PNG.sync.read(Buffer.from(bytes)) : jpeg.decode(bytes)
+  return { width: decoded.width, height: decoded.height }
+}
+const SMALL_PNG = image('png', 40, 10)
+const SMALL_JPEG = image('jpeg', 40, 10)
+/** A PNG's signature and header, then garbage: what used to be accepted and then broke every PDF. */
+const BROKEN_PNG = new Uint8Array([...SMALL_PNG.subarray(0, 33), ...new TextEncoder().encode('garbage garbage garbage')])
 
 const validForm = (overrides: Record<string, string> = {}) => ({
   name: 'Illyse',
@@ -109,13 +124,13 @@ describe('ISP identity settings', () => {
     expect(await getIspIdentity()).toEqual(before)
   })
 
-  test('a PNG or JPEG logo is accepted and served to staff; a text file renamed .png is refused', async () => {
-    await save(multipart(validForm(), { bytes: PNG, name: 'logo.png', type: 'image/png' }))
+  test('a PNG or JPEG logo is decoded, prepared and served to staff; a text file renamed .png is refused', async () => {
+    await save(multipart(validForm(), { bytes: SMALL_PNG, name: 'logo.png', type: 'image/png' }))
     expect(await getIspIdentity()).toMatchObject({ logoMimeType: 'image/png' })
     expect((await load()).hasLogo).toBe(true)
     const served = (await logo()) as Response
     expect(served.headers.get('content-type')).toBe('image/png')
-    expect(new Uint8Array(await served.arrayBuffer())).toEqual(PNG)
+    expect(sizeOf(new Uint8Array(await served.arrayBuffer()), 'png')).toEqual({ width: 40, height: 10 })
 
     const text = new TextEncoder().encode('This is not an image, whatever its name says.')
     const refused = unwrap(await save(multipart(validForm({ name: 'Renamed' }), { bytes: text, name: 'logo.png', type: 'image/png' })))
@@ -124,29 +139,43 @@ describe('ISP identity settings', () => {
     expect(await getIspIdentity()).toMatchObject({ name: 'Illyse', logoMimeType: 'image/png' })
 
     // A file without an image extension is judged by its bytes too.
-    await save(multipart(validForm(), { bytes: JPEG, name: 'logo', type: 'application/octet-stream' }))
+    await save(multipart(validForm(), { bytes: SMALL_JPEG, name: 'logo', type: 'application/octet-stream' }))
     const identity = await getIspIdentity()
     expect(identity.logoMimeType).toBe('image/jpeg')
-    expect(new Uint8Array(identity.logo!)).toEqual(JPEG)
+    expect(sizeOf(new Uint8Array(identity.logo!), 'jpeg')).toEqual({ width: 40, height: 10 })
   })
 
-  test('a logo over 500 KB is a field error shown with the others, not a server error', async () => {
-    await save(multipart(validForm(), { bytes: PNG, name: 'logo.png', type: 'image/png' }))
-    const big = new Uint8Array(500 * 1024 + 1)
-    big.set(PNG)
-    const result = unwrap(await save(multipart(validForm({ iban: 'FR76 3000' }), { bytes: big, name: 'big.png', type: 'image/png' })))
-    expect(result.status).toBe(400)
-    expect(result.data.result.error).toEqual({ logo: ['logoTooLarge'], iban: ['ibanLengthInvalid'] })
-    expect(new Uint8Array((await getIspIdentity()).logo!)).toEqual(PNG)
+  test('a broken image, one over 2000 pixels or over 1 MB is a field error shown with the others; a large one is scaled down once', async () => {
+    await save(multipart(validForm(), { bytes: SMALL_PNG, name: 'logo.png', type: 'image/png' }))
+    const kept = new Uint8Array((await getIspIdentity()).logo!)
+    const refusal = async (bytes: Uint8Array<ArrayBuffer>) => {
+      const result = unwrap(await save(multipart(validForm({ iban: 'FR76 3000' }), { bytes, name: 'logo.png', type: 'image/png' })))
+      expect(result.status).toBe(400)
+      return result.data.result.error
+    }
+    expect(await refusal(BROKEN_PNG)).toEqual({ logo: ['logoBroken'], iban: ['ibanLengthInvalid'] })
+    expect(await refusal(image('jpeg', 40, 10).slice(0, 200))).toEqual({ logo: ['logoBroken'], iban: ['ibanLengthInvalid'] })
+    // 12000 × 12000 in its header: refused from the header, before any decoding.
+    const huge = SMALL_PNG.slice()
+    new DataView(huge.buffer).setUint32(16, 12_000)
+    new DataView(huge.buffer).setUint32(20, 12_000)
+    expect(await refusal(huge)).toEqual({ logo: ['logoTooManyPixels'], iban: ['ibanLengthInvalid'] })
+    const heavy = new Uint8Array(1024 * 1024 + 1)
+    heavy.set(SMALL_PNG)
+    expect(await refusal(heavy)).toEqual({ logo: ['logoTooLarge'], iban: ['ibanLengthInvalid'] })
+    expect(new Uint8Array((await getIspIdentity()).logo!)).toEqual(kept)
+
+    await save(multipart(validForm(), { bytes: image('png', 1600, 400), name: 'wide.png', type: 'image/png' }))
+    expect(sizeOf(new Uint8Array((await getIspIdentity()).logo!), 'png')).toEqual({ width: 640, height: 160 })
   })
 
   test('the checkbox removes the logo; a new file replaces it', async () => {
-    await save(multipart(validForm(), { bytes: PNG, name: 'logo.png', type: 'image/png' }))
+    await save(multipart(validForm(), { bytes: SMALL_PNG, name: 'logo.png', type: 'image/png' }))
     await save(multipart(validForm({ removeLogo: 'on' })))
     expect(await getIspIdentity()).toMatchObject({ logo: null, logoMimeType: null })
     expect(((await logo()) as Response).status).toBe(404)
     // Saving without a file keeps the logo.
-    await save(multipart(validForm(), { bytes: JPEG, name: 'logo.jpg', type: 'image/jpeg' }))
+    await save(multipart(validForm(), { bytes: SMALL_JPEG, name: 'logo.jpg', type: 'image/jpeg' }))
     await save(multipart(validForm({ name: 'Illyse FAI' })))
     expect(await getIspIdentity()).toMatchObject({ name: 'Illyse FAI', logoMimeType: 'image/jpeg' })
   })
@@ -154,7 +183,7 @@ describe('ISP identity settings', () => {
   test('members get a 404 on the settings page, its action and the logo, and change nothing', async () => {
     const before = await getIspIdentity()
     const { cookie: memberCookie } = await loginAs()
-    const refused = await settle(() => save(multipart(validForm({ name: 'Hijacked' }), { bytes: PNG, name: 'logo.png', type: 'image/png' }, memberCookie)))
+    const refused = await settle(() => save(multipart(validForm({ name: 'Hijacked' }), { bytes: SMALL_PNG, name: 'logo.png', type: 'image/png' }, memberCookie)))
     expect((refused as Response).status).toBe(404)
     expect(((await settle(() => loader({ request: makeRequest('/admin/settings', { cookie: memberCookie }), params: {}, context: {} }))) as Response).status).toBe(404)
     expect(((await settle(() => logoLoader({ request: makeRequest('/admin/settings/logo', { cookie: memberCookie }), params: {}, context: {} }))) as Response).status).toBe(404)

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { checkBic, checkIban, checkRna, checkSiret, checkVatNumber, parseVatPercent, type Checked } from './identifiers.ts'
 
 /** Largest logo accepted, in bytes. */
-export const LOGO_MAX_BYTES = 500 * 1024
+export const LOGO_MAX_BYTES = 1024 * 1024
 export const LOGO_TYPES = ['image/png', 'image/jpeg'] as const
 
 const text = (max: number) => z.string().trim().max(max, { message: 'tooLong' }).default('')
