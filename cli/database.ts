@@ -3,7 +3,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { getEnv } from '#app/utils/env.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
-import { openEmbeddedCluster, withDatabase } from './embedded-postgres.ts'
+import { openEmbeddedCluster, withDatabase, type EmbeddedCluster } from './embedded-postgres.ts'
 import { runPrisma } from './prisma.ts'
 
 export const EMBEDDED_DATABASE = 'coin'
@@ -14,6 +14,8 @@ export type OpenDatabase = {
   /** Describes where the data is, for messages (never the password). */
   description: string
   close: () => Promise<void>
+  /** The embedded cluster when this process runs it (and so watches it), else undefined. */
+  cluster?: EmbeddedCluster
 }
 
 /**
@@ -36,6 +38,7 @@ export async function openDatabase({ adoptOrphan = false }: { adoptOrphan?: bool
     url,
     description: `embedded PostgreSQL in ${path.join(env.COIN_DATA_DIR, 'postgres')}${cluster.owned ? '' : ' (already running; left running at exit)'}`,
     close: cluster.stop,
+    ...(cluster.owned ? { cluster } : {}),
   }
 }
 

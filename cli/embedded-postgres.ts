@@ -13,6 +13,10 @@ export type EmbeddedCluster = {
   /** True when this process started the server (and so must stop it). */
   owned: boolean
   stop: () => Promise<void>
+  /** For a cluster this process owns: true while its server process is alive. */
+  isRunning: () => boolean
+  /** For a cluster this process owns: starts its server again after it died. */
+  restart: () => Promise<void>
 }
 
 export function withDatabase(url: string, database: string) {
@@ -90,14 +94,15 @@ export async function openEmbeddedCluster(
   const url = `postgresql://postgres:${encodeURIComponent(config.password)}@127.0.0.1:${config.port}/postgres`
 
   const pidFile = path.join(pgDir, 'postmaster.pid')
-  if (initialised && fs.existsSync(pidFile) && (await canConnect(url))) {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
-    if (adoptOrphan && isOrphan(pid)) return { url, owned: true, stop: () => stopProcess(pid) }
-    return { url, owned: false, stop: async () => {} }
+  /** The server's process id, from the pid file it writes, or null. */
+  const serverPid = () => {
+    try {
+      return Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) || null
+    } catch {
+      return null
+    }
   }
-
-  const EmbeddedPostgres = await loadEmbeddedPostgres()
-  const server = new EmbeddedPostgres({
+  const newServer = async () => new (await loadEmbeddedPostgres())({
     databaseDir: pgDir,
     port: config.port,
     user: 'postgres',
@@ -111,19 +116,42 @@ export async function openEmbeddedCluster(
     onLog,
     onError: (e) => onLog(String(e)),
   })
+  let pid: number | null = null
+  const isRunning = () => pid !== null && isAlive(pid)
+  const startServer = async () => {
+    try {
+      await (await newServer()).start()
+    } catch {
+      throw new Error(
+        `PostgreSQL did not start from ${pgDir} on port ${config.port}. Is that port taken by another program? ` +
+          `See the server's messages above, or set DATABASE_URL to use another PostgreSQL.`,
+      )
+    }
+    pid = serverPid()
+  }
+  const owned = { url, owned: true, isRunning, restart: startServer, stop: async () => (pid !== null ? stopProcess(pid) : undefined) }
+
+  if (initialised && fs.existsSync(pidFile) && (await canConnect(url))) {
+    pid = serverPid()
+    if (adoptOrphan && pid !== null && isOrphan(pid)) return owned
+    return { url, owned: false, stop: async () => {}, isRunning: () => true, restart: async () => {} }
+  }
   if (!initialised) {
-    await server.initialise()
+    await (await newServer()).initialise()
     fs.writeFileSync(configFile, JSON.stringify(config) + '\n', { mode: 0o600 })
   }
+  await startServer()
+  return owned
+}
+
+function isAlive(pid: number) {
   try {
-    await server.start()
-  } catch {
-    throw new Error(
-      `PostgreSQL did not start from ${pgDir} on port ${config.port}. Is that port taken by another program? ` +
-        `See the server's messages above, or set DATABASE_URL to use another PostgreSQL.`,
-    )
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: alive, owned by another user (the `postgres` user when Coin runs as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
-  return { url, owned: true, stop: () => server.stop() }
 }
 
 /** True when the server's parent is gone (the Coin process that started it was killed). */
@@ -144,12 +172,5 @@ async function stopProcess(pid: number) {
   } catch {
     return
   }
-  for (let i = 0; i < 300; i++) {
-    try {
-      process.kill(pid, 0)
-    } catch {
-      return
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  for (let i = 0; i < 300 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100))
 }
