@@ -109,6 +109,13 @@ describe('security headers', () => {
     expect(dashboard!.headers()['cache-control']).toBe('private, no-store')
     expect(dashboard!.headers()['content-security-policy']).toContain("script-src 'self' 'nonce-")
     await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
+    // The other pages with the most on them, loaded whole.
+    for (const path of ['/admin', '/admin/invoices', '/admin/emails', '/admin/settings', '/admin/audit', '/invoices', '/subscriptions']) {
+      const response = await page.goto(`${server.baseUrl}${path}`)
+      expect(response!.status(), path).toBe(200)
+      expect(response!.headers()['cache-control'], path).toBe('private, no-store')
+      await page.waitForLoadState('networkidle')
+    }
     expect(violations).toEqual([])
     await close()
   })
