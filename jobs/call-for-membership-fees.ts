@@ -7,7 +7,7 @@ import { getEnv } from '#app/utils/env.server.ts'
  * The daily call for membership fees (CALL_FOR_MEMBERSHIP_FEES_CRON, 03:42 by default): members
  * whose latest fee ends at one of the FEE_REMINDER_OFFSETS from today (in TZ). Idempotent: each
  * call records `lastFeeReminderAt`, and nobody is called twice within 3 weeks. The summary goes to
- * REMINDER_REPORT_EMAIL when it is set.
+ * REMINDER_REPORT_EMAIL, in French, when it is set and the run called or skipped someone.
  */
 export async function run({ now = new Date(), log }: { now?: Date; log: Logger }) {
   const date = today(now)

@@ -126,7 +126,7 @@ describe('call_for_membership_fees', () => {
 
     const again = await callForMembershipFees({ date, now: new Date(now.getTime() + 3_600_000), offsets: OFFSETS })
     expect(again.recipients.map((r) => r.id)).not.toContain(member.id)
-    expect(again.skipped).toContainEqual({ id: member.id, name: 'Guard Test', reason: 'already reminded on 2040-09-10', code: 'recent' })
+    expect(again.skipped).toContainEqual({ id: member.id, name: 'Guard Test', reason: 'already reminded on 2040-09-10', code: 'recent', lastAt: expect.any(Date) })
     const later20 = await callForMembershipFees({ date, now: new Date(now.getTime() + 20 * DAY), offsets: OFFSETS })
     expect(later20.recipients.map((r) => r.id)).not.toContain(member.id)
     expect(await emailsOf([member.id])).toHaveLength(1)
@@ -175,7 +175,7 @@ describe('call_for_membership_fees', () => {
     const result = await callForMembershipFees({ date, now, offsets: OFFSETS, memberIds: [recent.id, neverPaid.id, former.id, unknownId, neverPaid.id] })
     expect(result.recipients).toEqual([expect.objectContaining({ id: neverPaid.id, when: 'after', feeEndDate: null, detail: 'no fee recorded' })])
     expect(result.skipped).toEqual(expect.arrayContaining([
-      { id: recent.id, name: 'Recent Caller', reason: 'already reminded on 2041-04-30', code: 'recent' },
+      { id: recent.id, name: 'Recent Caller', reason: 'already reminded on 2041-04-30', code: 'recent', lastAt: expect.any(Date) },
       { id: former.id, name: 'Former Member', reason: 'not a member', code: 'notMember' },
       { id: unknownId, name: `#${unknownId}`, reason: 'no such member', code: 'unknown' },
     ]))
@@ -235,7 +235,7 @@ describe('remind_unpaid_invoices', () => {
     const memberIds = (r: { recipients: { id: number; memberId: number }[] }) => sorted(r.recipients.filter((x) => x.memberId === member.id).map((x) => x.id))
     const again = await remindUnpaidInvoices({ date, now: new Date(now.getTime() + 3_600_000) })
     expect(memberIds(again)).toEqual([])
-    expect(again.skipped).toContainEqual({ id: due29.id, number: due29.number, name: 'Unpaid Member', reason: `${due29.number}: already reminded on 2043-03-31`, code: 'recent' })
+    expect(again.skipped).toContainEqual({ id: due29.id, number: due29.number, name: 'Unpaid Member', reason: `${due29.number}: already reminded on 2043-03-31`, code: 'recent', lastAt: expect.any(Date) })
     expect(memberIds(await remindUnpaidInvoices({ date: addDays(date, 20), now: new Date(now.getTime() + 20 * DAY) }))).toEqual(sorted([due28.id, due27.id]))
     expect(memberIds(await remindUnpaidInvoices({ date: addDays(date, 22), now: new Date(now.getTime() + 22 * DAY) }))).toEqual(sorted([due29.id, credited.id]))
     expect(await emailsOf([member.id], 'unpaid-invoice-reminder')).toHaveLength(6)
@@ -262,7 +262,7 @@ describe('the report to REMINDER_REPORT_EMAIL', () => {
     expect(await reports()).toHaveLength(before)
   })
 
-  test('set: each job run queues a summary with its recipients and skips', async () => {
+  test('set: each job run queues a summary in French, with its recipients and skips', async () => {
     const member = await insertMember({ firstName: 'Report', lastName: 'Unpaid' })
     const { number } = await insertValidatedInvoice({ memberId: member.id, today: d('2045-01-01'), dueDate: d('2045-01-31') })
     const feeMember = await memberWithFee(d('2045-03-31'), { firstName: 'Report', lastName: 'Fees' })
@@ -280,13 +280,33 @@ describe('the report to REMINDER_REPORT_EMAIL', () => {
       expect(report.memberId).toBeNull()
       expect(report.toAddress).toBe('tresorier@fai-test.example')
     }
-    expect(queued[0].text).toContain(`Report Unpaid`)
-    expect(queued[0].text).toContain(`${number} due 2045-01-31, €8.00 left`)
-    expect(queued[1].text).toContain(`Report Fees`)
-    expect(queued[1].text).toContain('at: the fee ends today, 2045-03-31')
+    expect(queued[0].subject).toMatch(/^Coin\u00a0: remind-unpaid-invoices du 31 mars 2045, \d+ destinataires?$/)
+    expect(queued[0].text).toContain('Voici le compte rendu')
+    expect(queued[0].text).toContain('Report Unpaid')
+    expect(queued[0].text).toContain(`${number} échue le 31/01/2045, reste 8,00\u00a0€`)
+    expect(queued[1].text).toContain('Report Fees')
+    expect(queued[1].text).toContain('le jour même : la cotisation se termine aujourd’hui, 31/03/2045')
+    for (const report of queued) expect(report.text).not.toMatch(/\b(due|left|the fee)\b/)
+
+    // The next day the same runs skip what they just did: the report says why, in French.
+    await withEnv({ REMINDER_REPORT_EMAIL: 'tresorier@fai-test.example' }, () => runUnpaidJob({ now: new Date(now.getTime() + DAY), log: logger }))
+    const skips = (await reports()).slice(before + 2)
+    expect(skips).toHaveLength(1)
+    expect(skips[0].text).toContain(`${number} : déjà relancé le 31/03/2045`)
 
     // Without the variable, the jobs still run and queue no report.
-    await runUnpaidJob({ now: new Date(now.getTime() + DAY), log: logger })
-    expect((await reports()).length).toBe(before + 2)
+    await runUnpaidJob({ now: new Date(now.getTime() + 2 * DAY), log: logger })
+    expect((await reports()).length).toBe(before + 3)
+  })
+
+  test('a run with nothing to report (nobody reminded, nobody skipped) sends no report', async () => {
+    const before = (await reports()).length
+    await withEnv({ REMINDER_REPORT_EMAIL: 'tresorier@fai-test.example' }, async () => {
+      expect(await sendReminderReport({ job: 'call-for-membership-fees', date: d('2046-01-01'), dryRun: false, result: { recipients: [], skipped: [] } })).toBeNull()
+      // A day when no fee ends at any offset: the daily job calls nobody and skips nobody.
+      const fees = await runFeesJob({ now: new Date('2099-06-15T01:42:00Z'), log: logger })
+      expect(fees).toEqual({ recipients: [], skipped: [] })
+    })
+    expect(await reports()).toHaveLength(before)
   })
 })

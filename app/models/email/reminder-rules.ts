@@ -91,20 +91,52 @@ export function reminderNeeded({ dueDate, lastReminderAt }: { dueDate: Date | nu
   return dueDate.getTime() < addDays(date, -UNPAID_AFTER_DAYS).getTime() && !remindedRecently(lastReminderAt, now)
 }
 
-/** The line describing a call for fees, in command output and the report: "before: the fee ends on 2025-03-31". */
-export function describeFeeCall({ when, feeEndDate }: { when: FeeWhen; feeEndDate: Date | null }) {
-  if (!feeEndDate) return 'no fee recorded'
-  const end = toIsoDate(feeEndDate)
+export type ReportLanguage = 'fr' | 'en'
+
+/** A calendar date as each language writes it in a line of detail: 2025-03-31, 31/03/2025. */
+const dayOf = (date: Date, language: ReportLanguage) =>
+  language === 'fr' ? new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC' }).format(date) : toIsoDate(date)
+
+/**
+ * The line describing a call for fees, in command output (English) and in the report (the ISP's
+ * language): "before: the fee ends on 2025-03-31".
+ */
+export function describeFeeCall({ when, feeEndDate }: { when: FeeWhen; feeEndDate: Date | null }, language: ReportLanguage = 'en') {
+  if (!feeEndDate) return language === 'fr' ? 'aucune cotisation enregistrée' : 'no fee recorded'
+  const end = dayOf(feeEndDate, language)
+  if (language === 'fr') {
+    return when === 'before' ? `avant : la cotisation se termine le ${end}` : when === 'at' ? `le jour même : la cotisation se termine aujourd’hui, ${end}` : `après : la cotisation s’est terminée le ${end}`
+  }
   return when === 'before' ? `before: the fee ends on ${end}` : when === 'at' ? `at: the fee ends today, ${end}` : `after: the fee ended on ${end}`
 }
 
 /** The line describing an invoice reminder: "2025-01-000042 due 2025-01-31, €12.50 left". */
-export function describeUnpaidReminder({ number, dueDate, remainingCents }: { number: string; dueDate: Date; remainingCents: number }) {
-  return `${number} due ${toIsoDate(dueDate)}, ${formatEuros(remainingCents, 'en')} left`
+export function describeUnpaidReminder({ number, dueDate, remainingCents }: { number: string; dueDate: Date; remainingCents: number }, language: ReportLanguage = 'en') {
+  return language === 'fr'
+    ? `${number} échue le ${dayOf(dueDate, language)}, reste ${formatEuros(remainingCents, 'fr')}`
+    : `${number} due ${toIsoDate(dueDate)}, ${formatEuros(remainingCents, 'en')} left`
 }
 
 /** "already reminded on 2025-03-01" (the day in the ISP's time zone): a skip by the 3-week guard. */
-export const recentlyRemindedReason = (lastAt: Date) => `already reminded on ${toIsoDate(today(lastAt))}`
+export const recentlyRemindedReason = (lastAt: Date, language: ReportLanguage = 'en') =>
+  language === 'fr' ? `déjà relancé le ${dayOf(today(lastAt), language)}` : `already reminded on ${toIsoDate(today(lastAt))}`
+
+const SKIP_REASONS_FR: Record<SkipCode, string> = {
+  recent: 'relancé il y a moins de 3 semaines',
+  notMember: 'n’est pas membre',
+  unknown: 'membre introuvable',
+  changed: 'modifié entre-temps par une autre exécution ou par l’équipe',
+}
+
+/**
+ * Why someone was left out, in the report's language: the English reason the run gave, or its
+ * French wording from the skip's code (and the date of the last reminder, the invoice number).
+ */
+export function describeSkip({ code, reason, lastAt, number }: { code: SkipCode; reason: string; lastAt?: Date | null; number?: string }, language: ReportLanguage) {
+  if (language === 'en') return reason
+  const why = code === 'recent' && lastAt ? recentlyRemindedReason(lastAt, 'fr') : SKIP_REASONS_FR[code]
+  return number ? `${number} : ${why}` : why
+}
 
 /** Why someone was left out: the 3-week guard, not a member, no such id, or changed by another run meanwhile. */
 export type SkipCode = 'recent' | 'notMember' | 'unknown' | 'changed'

@@ -5,8 +5,8 @@ import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { queueEmail, queueEmailToAddress, recipientSelect } from './outbox.server.ts'
 import {
-  describeFeeCall, describeUnpaidReminder, feeReminderCase, feeWhen, guardCutoff, recentlyRemindedReason, remindedRecently,
-  reminderNeeded, UNPAID_AFTER_DAYS, type FeeWhen, type SkipCode,
+  describeFeeCall, describeSkip, describeUnpaidReminder, feeReminderCase, feeWhen, guardCutoff, recentlyRemindedReason, remindedRecently,
+  reminderNeeded, UNPAID_AFTER_DAYS, type FeeWhen, type ReportLanguage, type SkipCode,
 } from './reminder-rules.ts'
 
 /**
@@ -16,7 +16,8 @@ import {
  * guard is checked again in that transaction's `where`, so two runs at once send one email.
  */
 
-export type ReminderSkip = { id: number; name: string; reason: string; code: SkipCode }
+/** Someone left out of a run: why in English (`reason`), and what the report needs to say it in French. */
+export type ReminderSkip = { id: number; name: string; reason: string; code: SkipCode; lastAt?: Date | null }
 
 export type FeeCallRecipient = { id: number; name: string; email: string; when: FeeWhen; feeEndDate: Date | null; detail: string }
 
@@ -101,7 +102,7 @@ export async function callForMembershipFees({ date, now = new Date(), dryRun = f
     }
     const last = member.lastFeeReminderAt
     if (guard && last && remindedRecently(last, now)) {
-      skipped.push({ id: member.id, name, reason: recentlyRemindedReason(last), code: 'recent' })
+      skipped.push({ id: member.id, name, reason: recentlyRemindedReason(last), code: 'recent', lastAt: last })
       continue
     }
     const recipient = { id: member.id, name, email: member.email, when, feeEndDate, detail: describeFeeCall({ when, feeEndDate }) }
@@ -185,7 +186,7 @@ export async function remindUnpaidInvoices({ date, now = new Date(), dryRun = fa
     if (!reminderNeeded(invoice, now, date)) {
       // The query selected invoices due long enough ago: only the 3-week guard is left.
       const last = invoice.lastReminderAt
-      skipped.push({ id: invoice.id, number: invoice.number, name, reason: `${invoice.number}: ${last ? recentlyRemindedReason(last) : 'not due for a reminder'}`, code: 'recent' })
+      skipped.push({ id: invoice.id, number: invoice.number, name, reason: `${invoice.number}: ${last ? recentlyRemindedReason(last) : 'not due for a reminder'}`, code: 'recent', lastAt: last })
       continue
     }
     if (!dryRun) {
@@ -221,26 +222,38 @@ export async function remindUnpaidInvoices({ date, now = new Date(), dryRun = fa
   return { recipients, skipped }
 }
 
-/** What a report lists: who got an email (with a line of detail) and who was skipped, and why. */
-export type ReminderRun = { recipients: { name: string; email: string; detail: string }[]; skipped: { name: string; reason: string }[] }
+/** What a report lists: who got an email and who was skipped, from either run. */
+export type ReminderRun = FeeCallResult | UnpaidReminderResult
+
+/**
+ * The language of the ISP's own mail: French. The ISP has no language setting; its volunteers
+ * read French, as its members do by default.
+ */
+export const ISP_LANGUAGE = 'fr'
+
+/** A recipient's line of detail, in `language`: the fee's end, or the invoice and what is left to pay. */
+const recipientDetail = (recipient: ReminderRun['recipients'][number], language: ReportLanguage) =>
+  'number' in recipient ? describeUnpaidReminder(recipient, language) : describeFeeCall(recipient, language)
 
 /**
  * Queues the summary of a reminder run to `REMINDER_REPORT_EMAIL` (the successor of cron's
- * MAILTO), for every run, even one that sent nothing, so a silent worker shows. Does nothing when
- * the variable is unset. The report is in English, like the command output it summarizes.
+ * MAILTO), in the ISP's language. A run that concerned nobody (no recipient, nobody skipped) has
+ * nothing to report and sends nothing. Does nothing when the variable is unset.
  */
 export async function sendReminderReport({ job, date, dryRun, result }: { job: string; date: Date; dryRun: boolean; result: ReminderRun }) {
   const address = getEnv().REMINDER_REPORT_EMAIL
   if (!address) return null
+  if (result.recipients.length === 0 && result.skipped.length === 0) return null
+  const language = ISP_LANGUAGE
   return queueEmailToAddress({
     template: 'reminder-report',
     props: {
       job,
       date,
       dryRun,
-      recipients: result.recipients.map(({ name, email, detail }) => ({ name, email, detail })),
-      skipped: result.skipped.map(({ name, reason }) => ({ name, reason })),
+      recipients: result.recipients.map((recipient) => ({ name: recipient.name, email: recipient.email, detail: recipientDetail(recipient, language) })),
+      skipped: result.skipped.map((skip) => ({ name: skip.name, reason: describeSkip(skip, language) })),
     },
-    to: { name: '', email: address, language: 'en' },
+    to: { name: '', email: address, language },
   })
 }
