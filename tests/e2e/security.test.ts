@@ -61,12 +61,12 @@ describe('after login, a hostile redirectTo lands on the home page of this site'
 })
 
 describe('the language switch', () => {
-  test.each(HOSTILE_REDIRECTS.filter((_, i) => i % 3 === 0))('with redirectTo %j stays on this site', async (redirectTo) => {
+  test.each(HOSTILE_REDIRECTS)('with redirectTo %j switches to English and stays on this site', async (redirectTo) => {
     const { page, close } = await newPage()
     await page.goto(`${server.baseUrl}/login`)
     await page.locator('input[name="redirectTo"]').first().evaluate((input, value) => input.setAttribute('value', value), redirectTo)
     await page.getByRole('button', { name: 'en', exact: true }).click()
-    await page.getByRole('heading', { name: 'Log in' }).or(page.getByRole('heading', { name: /Hello|Bonjour/ })).first().waitFor()
+    await page.getByRole('heading', { name: 'Log in' }).waitFor()
     expect(new URL(page.url()).origin).toBe(server.baseUrl)
     await close()
   })
