@@ -2,18 +2,17 @@ import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionRe
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, MaxPartSizeExceededError, unstable_composeUploadHandlers, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { BankImportReportView, type BankImportReport } from '#app/components/bank-import-report.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
-import { formatDate } from '#app/components/member-status.tsx'
-import { commitBankImport, contentDigest, previewBankImport, type BankImportSummary, type PreviewLine } from '#app/models/payment/bank-import.server.ts'
+import { commitBankImport, contentDigest, previewBankImport, previewSections } from '#app/models/payment/bank-import.server.ts'
 import { BankFileError, parseColumnMapping, parseDelimiter } from '#app/models/payment/bank-import.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
-import { formatEuros } from '#app/utils/money.ts'
 import { readFormData } from '#app/utils/form.server.ts'
 
 const MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -24,7 +23,9 @@ const DELIMITERS = [';', ',', 'tab'] as const
 /** The statement comes as a file, or (after a preview) as the base64 content the preview sent back. */
 const BankImportFormSchema = z
   .object({
-    intent: z.enum(['preview', 'commit']),
+    intent: z.enum(['preview', 'commit']).default('preview'),
+    /** A page of one section of the preview, from its page buttons: "noReference:2". */
+    show: z.string().regex(/^[a-zA-Z]+:\d{1,6}$/).optional().catch(undefined),
     file: z.instanceof(File).optional(),
     content: z.string().optional(),
     contentSha256: z.string().optional(),
@@ -35,7 +36,7 @@ const BankImportFormSchema = z
   })
   .refine((v) => v.file || v.content, { path: ['file'], message: 'fileRequired' })
 
-type Report = { intent: 'preview' | 'commit'; fileName: string; encoding: string; delimiter: string; lines: PreviewLine[]; summary: BankImportSummary; recorded: number | null }
+
 
 /** Reads the multipart form: the file part up to 2 MB, the other fields (base64 content) up to 3 MB. */
 function readForm(request: Request) {
@@ -58,7 +59,7 @@ type Upload = { fileName: string; content: string; sha256: string }
 
 /** Every answer has the same shape: conform's result, the values its error messages need, the report. */
 function respond(result: SubmissionResult<string[]>, { errorParams = {}, report = null, upload = null, status = 200 }: {
-  errorParams?: Record<string, string | number>; report?: Report | null; upload?: Upload | null; status?: number
+  errorParams?: Record<string, string | number>; report?: BankImportReport | null; upload?: Upload | null; status?: number
 } = {}) {
   return data({ result, errorParams, report, upload }, { status })
 }
@@ -77,7 +78,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: BankImportFormSchema })
   const hideFields = ['content', 'contentSha256']
   if (submission.status !== 'success') return respond(submission.reply({ hideFields }), { status: 400 })
-  const { intent, file, content, contentSha256, encoding, columns, delimiter } = submission.value
+  const { intent, file, content, contentSha256, encoding, columns, delimiter, show } = submission.value
   const fail = (field: string, code: string, errorParams: Record<string, string | number> = {}, status = 400, upload: Upload | null = null) =>
     respond(submission.reply({ fieldErrors: { [field]: [code] }, hideFields }), { errorParams, status, upload })
 
@@ -92,7 +93,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const options = { encoding, delimiter: parseDelimiter(delimiter), columns: columns ? parseColumnMapping(columns) : undefined }
     const outcome = intent === 'commit' ? await commitBankImport(bytes, { ...options, actorId: staff.id }) : { preview: await previewBankImport(bytes, options), recorded: null }
     const { delimiter: used, lines, summary } = outcome.preview
-    const report: Report = { intent, fileName, encoding, delimiter: used, lines, summary, recorded: outcome.recorded }
+    const [section, page] = show?.split(':') ?? []
+    const sections = previewSections(lines, section ? { [section]: Number(page) } : {})
+    const report: BankImportReport = { intent, fileName, encoding, delimiter: used, summary, sections, recorded: outcome.recorded }
     return respond(submission.reply({ hideFields }), { report, upload: intent === 'preview' ? upload : null })
   } catch (error) {
     if (error instanceof BankFileError) return fail(error.field, error.code, error.params, 400, upload)
@@ -155,83 +158,8 @@ export default function ImportPayments() {
           <SubmitButton pending={pending} name="intent" value="commit">{t('form.commit')}</SubmitButton>
         </div>
       </Form>
-      {report ? <ImportReport report={report} /> : null}
+      {report ? <BankImportReportView report={report} formId={upload ? form.id : null} /> : null}
     </div>
-  )
-}
-
-function ImportReport({ report }: { report: Report }) {
-  const { t, i18n } = useTranslation('bankImport')
-  const lang = i18n.language
-  const { summary } = report
-  const toRecord = report.lines.filter((l) => l.reason === null)
-  const skipped = report.lines.filter((l) => l.reason !== null)
-  const parts = [
-    report.recorded === null ? t('report.toRecordCount', { count: summary.toRecord, amount: formatEuros(summary.toRecordCents, lang) }) : t('report.recordedCount', { count: report.recorded }),
-    summary.notMatched ? t('report.notMatched', { count: summary.notMatched }) : '',
-    summary.alreadyImported ? t('report.alreadyImported', { count: summary.alreadyImported }) : '',
-    summary.ignored ? t('report.ignored', { count: summary.ignored }) : '',
-    summary.invalid ? t('report.invalid', { count: summary.invalid }) : '',
-  ].filter(Boolean)
-  const text = report.recorded === null
-    ? `${t('report.summary', { lines: t('report.lines', { count: summary.lines }), parts: parts.join(', ') })} ${t('report.dryRun')}`
-    : t('report.recordedSummary', { recorded: t('report.recordedCount', { count: report.recorded }), skipped: t('report.skippedCount', { count: summary.lines - report.recorded }) })
-  const reason = (l: PreviewLine) => {
-    if (l.problem) return t(`problems.${l.problem.code}`, { column: t(`columns.${l.problem.column}`), value: l.problem.value })
-    const references = l.references.map((r) => (r.username ? `${r.reference} (${r.username})` : r.reference)).join(', ')
-    return t(`reasons.${l.reason}`, { references })
-  }
-  const cell = 'px-3 py-2'
-  const head = (keys: string[]) => (
-    <thead className="bg-gray-50 text-left"><tr>{keys.map((k) => <th key={k} scope="col" className={`${cell} font-semibold`}>{t(`report.${k}`)}</th>)}</tr></thead>
-  )
-  const common = (l: PreviewLine) => (
-    <>
-      <td className={`${cell} text-right`}>{l.lineNumber}</td>
-      <td className={`${cell} whitespace-nowrap`}>{l.date ? formatDate(l.date, lang) : ''}</td>
-      <td className={`${cell} text-right whitespace-nowrap`}>{l.amountCents === null ? '' : formatEuros(l.amountCents, lang)}</td>
-    </>
-  )
-  return (
-    <section aria-labelledby="bank-import-report" className="space-y-4">
-      <h2 id="bank-import-report" className="text-xl font-semibold">{t(report.recorded === null ? 'report.previewTitle' : 'report.title')}</h2>
-      <p className="text-sm text-gray-600">{t('report.file', { name: report.fileName, encoding: report.encoding, delimiter: report.delimiter === '\t' ? t('report.tab') : report.delimiter })}</p>
-      <p role="status" className={`rounded p-2 text-sm ${report.recorded === null ? 'bg-blue-50 text-blue-900' : 'bg-green-50 text-green-800'}`}>{summary.lines ? text : t('report.nothing')}</p>
-      {toRecord.length ? (
-        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <caption className="px-3 py-2 text-left font-semibold">{t(report.recorded === null ? 'report.toRecord' : 'report.recorded')}</caption>
-            {head(['line', 'date', 'amount', 'member', 'matchedBy'])}
-            <tbody className="divide-y divide-gray-100">
-              {toRecord.map((l) => (
-                <tr key={l.lineNumber}>
-                  {common(l)}
-                  <td className={cell}>{l.member ? <Link to={`/admin/members/${l.member.id}`}>{l.member.name} <span className="font-mono text-gray-600">{l.member.username}</span></Link> : null}</td>
-                  <td className={cell}>{l.matchedBy ? t(l.matchedBy.kind === 'invoice' ? 'report.byInvoice' : 'report.bySubscription', { reference: l.matchedBy.reference }) : null}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {skipped.length ? (
-        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <caption className="px-3 py-2 text-left font-semibold">{t('report.notRecorded')}</caption>
-            {head(['line', 'date', 'amount', 'label', 'reason'])}
-            <tbody className="divide-y divide-gray-100">
-              {skipped.map((l) => (
-                <tr key={l.lineNumber}>
-                  {common(l)}
-                  <td className={`${cell} break-all`}>{l.label}</td>
-                  <td className={cell}>{reason(l)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
   )
 }
 

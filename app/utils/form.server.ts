@@ -1,3 +1,5 @@
+import { MaxPartSizeExceededError } from '@remix-run/node'
+
 /**
  * The body guard every action reads its form through: what a browser form sends (URL-encoded or
  * multipart), readable, and free of NUL characters (PostgreSQL cannot store them). Anything else
@@ -37,7 +39,7 @@ export async function readFormData(request: Request, { parseMultipart }: { parse
   try {
     form = parseMultipart && /multipart\/form-data/i.test(type) ? await parseMultipart(request) : await request.formData()
   } catch (error) {
-    if (error instanceof Response || (error instanceof Error && error.name === 'MaxPartSizeExceededError')) throw error
+    if (error instanceof Response || error instanceof MaxPartSizeExceededError) throw error
     badRequest('malformedForm')
   }
   return refuseNulCharacters(form)

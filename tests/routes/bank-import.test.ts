@@ -62,10 +62,14 @@ describe('bank statement upload page', () => {
     const { report, upload } = preview.data
     expect(report).toMatchObject({ intent: 'preview', fileName: 'juillet.csv', encoding: 'utf-8', delimiter: ';', recorded: null })
     expect(report.summary).toEqual({ lines: 4, toRecord: 2, toRecordCents: 2000, notMatched: 1, alreadyImported: 0, ignored: 1, invalid: 0 })
-    expect(report.lines.map((l: { lineNumber: number; reason: string | null; member: { name: string } | null }) => [l.lineNumber, l.reason, l.member?.name ?? null])).toEqual([
-      [2, null, 'Chloé Petit'], [3, null, 'Chloé Petit'], [4, 'debit', null], [5, 'noReference', null],
+    type Line = { lineNumber: number; reason: string | null; member: { name: string } | null }
+    const sections = report.sections as { key: string; count: number; page: number; pageCount: number; lines: Line[] }[]
+    expect(sections.map((s) => [s.key, s.count, s.lines.map((l) => [l.lineNumber, l.reason, l.member?.name ?? null])])).toEqual([
+      ['toRecord', 2, [[2, null, 'Chloé Petit'], [3, null, 'Chloé Petit']]],
+      ['noReference', 1, [[5, 'noReference', null]]],
+      ['debit', 1, [[4, 'debit', null]]],
     ])
-    expect(report.lines[1]).toMatchObject({ matchedBy: { kind: 'invoice', reference: number }, forcedInvoice: { id: invoiceId, number } })
+    expect(sections[0].lines[1]).toMatchObject({ matchedBy: { kind: 'invoice', reference: number }, forcedInvoice: { id: invoiceId, number } })
     expect(upload).toEqual({ fileName: 'juillet.csv', content: Buffer.from(csv).toString('base64'), sha256: createHash('sha256').update(csv).digest('hex') })
     // The big hidden field is not sent back a second time through the form's own state.
     expect(JSON.stringify(preview.data.result)).not.toContain(upload.content)
@@ -82,6 +86,23 @@ describe('bank statement upload page', () => {
     const again = unwrap(await post(commit))
     expect(again.data.report).toMatchObject({ recorded: 0, summary: { alreadyImported: 2, toRecord: 0 } })
     expect(await prisma.payment.count({ where: { memberId: member.id } })).toBe(2)
+  })
+
+  test('a long statement is previewed a page at a time for each outcome, and the page stays small', async () => {
+    const { csv } = await scene()
+    const rows = csv.split('\n')
+    // 260 more lines without a reference, 130 more debits.
+    const extra = Array.from({ length: 390 }, (_, i) => (i % 3 === 2 ? `06/07/2031;PRLV ${i};12,00;` : `06/07/2031;VIR DON ${i};;3,00`))
+    const long = [...rows, ...extra].join('\n')
+    const first = unwrap(await post({ intent: 'preview', columns: mapping }, { bytes: long }))
+    const sectionsOf = (data: { report: { sections: { key: string; count: number; page: number; pageCount: number; lines: { lineNumber: number }[] }[] } }) =>
+      Object.fromEntries(data.report.sections.map((s) => [s.key, { count: s.count, page: s.page, pageCount: s.pageCount, shown: s.lines.length, first: s.lines[0]?.lineNumber }]))
+    expect(sectionsOf(first.data)).toMatchObject({ toRecord: { count: 2, shown: 2 }, noReference: { count: 261, page: 1, pageCount: 6, shown: 50 }, debit: { count: 131, page: 1, pageCount: 3, shown: 50 } })
+    // The page buttons post the form again with the file it carries, asking one section's page.
+    const { upload } = first.data
+    const next = unwrap(await post({ columns: mapping, content: upload.content, contentSha256: upload.sha256, fileName: upload.fileName, show: 'noReference:6' }))
+    expect(sectionsOf(next.data)).toMatchObject({ noReference: { count: 261, page: 6, shown: 11 }, debit: { page: 1, shown: 50 } })
+    expect(next.data.report.intent).toBe('preview')
   })
 
   test('a missing file, a wrong encoding, missing columns or a bad mapping are field errors, and nothing is recorded', async () => {

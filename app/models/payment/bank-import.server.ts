@@ -171,6 +171,35 @@ export async function previewBankImport(bytes: Uint8Array, options: BankImportOp
   return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary: summarize(unique, parsed.problems) }
 }
 
+/** Lines shown on one page of a section of the preview. */
+export const PREVIEW_PAGE_SIZE = 50
+
+/** A part of the preview: the lines to record, or those not recorded for one reason. */
+export type PreviewSection = { key: 'toRecord' | NotRecordedReason; count: number; page: number; pageCount: number; lines: PreviewLine[] }
+
+/**
+ * The preview as the page shows it: one section per outcome (to record, then each reason), each
+ * with its count and one page of its lines. `pages` names the page wanted for some sections;
+ * the others show their first. A statement of any length gives a page of bounded size.
+ */
+export function previewSections(lines: PreviewLine[], pages: Partial<Record<PreviewSection['key'], number>> = {}): PreviewSection[] {
+  const byKey = new Map<PreviewSection['key'], PreviewLine[]>()
+  for (const line of lines) {
+    const key = line.reason ?? 'toRecord'
+    const list = byKey.get(key)
+    if (list) list.push(line)
+    else byKey.set(key, [line])
+  }
+  const order: PreviewSection['key'][] = ['toRecord', ...NOT_MATCHED, 'alreadyImported', 'invalid', 'debit', 'zero']
+  return order.flatMap((key) => {
+    const all = byKey.get(key)
+    if (!all) return []
+    const pageCount = Math.ceil(all.length / PREVIEW_PAGE_SIZE)
+    const page = Math.min(Math.max(1, pages[key] ?? 1), pageCount)
+    return [{ key, count: all.length, page, pageCount, lines: all.slice((page - 1) * PREVIEW_PAGE_SIZE, page * PREVIEW_PAGE_SIZE) }]
+  })
+}
+
 function summarize(lines: PreviewLine[], problems: LineProblem[]): BankImportSummary {
   const toRecord = lines.filter((l) => l.reason === null)
   const count = (reasons: readonly NotRecordedReason[]) => lines.filter((l) => l.reason && reasons.includes(l.reason)).length
