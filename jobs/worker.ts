@@ -65,7 +65,7 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
       return summary
     })
   }
-  const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }) })
+  const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }), signal: stopSignal.signal })
   logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')
   return async () => {
     stopping = true

@@ -18,7 +18,7 @@ const PRISMA_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024'])
 const ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout'])
 /** PostgreSQL: connection exceptions (08xxx), shutting down or starting up (57P01–57P03). */
 const SQLSTATE = /^(08...|57P0[123])$/
-const MESSAGES = /Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|Connection refused/i
+const MESSAGES = /Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|Connection refused|encountered a connection error and is not queryable|timeout exceeded when trying to connect/i
 
 type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown; kind?: unknown; originalCode?: unknown }
 
