@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
-import { callForMembershipFees } from '#app/models/email/reminders.server.ts'
+import { callForMembershipFees, nameSkippedMembers } from '#app/models/email/reminders.server.ts'
 import type { SkipCode } from '#app/models/email/reminder-rules.ts'
 import { listMembers } from '#app/models/member/list.server.ts'
 import { setMembersStatus } from '#app/models/member/manage.server.ts'
@@ -24,8 +24,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
   const query = MemberListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams))
   const { total, pageCount, members } = await listMembers(query)
+  const feeCall = await readFeeCallOutcome(new URL(request.url).searchParams)
   return {
     query,
+    feeCall,
     total,
     pageCount,
     members: members.map((m) => ({ id: m.id, username: m.username, name: displayName(m), email: m.email, status: m.status, dateJoined: m.dateJoined, organizationName: m.organizationName })),
@@ -46,7 +48,7 @@ const BulkSchema = z.discriminatedUnion('intent', [
 ])
 
 /** Query parameters that carry a bulk action's outcome, dropped from the list's own links. */
-const NOTICE_PARAMS = ['updated', 'welcomed', 'welcomeSkipped']
+const NOTICE_PARAMS = ['updated', 'welcomed', 'welcomeSkipped', 'feesCalled', 'feesSkipped']
 
 type BulkConfirmation = {
   intent: 'welcome' | 'fees'
@@ -56,8 +58,36 @@ type BulkConfirmation = {
   overridable: number[]
 }
 
-/** What the call for fees did, shown on the list rather than carried by a redirect: it names the skipped members. */
+/** What the call for fees did: how many were queued, and who was skipped and why. */
 type FeeCallOutcome = { queued: number; skipped: { id: number; name: string; reason: SkipCode }[] }
+
+const SKIP_CODES = ['recent', 'notMember', 'unknown', 'changed'] as const satisfies readonly SkipCode[]
+
+/**
+ * The call for fees answers with a redirect, so a refresh never calls again; its outcome rides in
+ * the address: `feesCalled=2&feesSkipped=12:recent,15:notMember` (ids and codes; names are read
+ * back here). A mangled value shows no outcome rather than an error.
+ */
+const FeeCallNoticeSchema = z.object({
+  feesCalled: z.coerce.number().int().min(0).max(500),
+  feesSkipped: z
+    .string()
+    .max(20_000)
+    .regex(new RegExp(`^\\d{1,10}:(${SKIP_CODES.join('|')})(,\\d{1,10}:(${SKIP_CODES.join('|')}))*$`))
+    .optional(),
+})
+
+async function readFeeCallOutcome(params: URLSearchParams): Promise<FeeCallOutcome | null> {
+  if (!params.has('feesCalled')) return null
+  const notice = FeeCallNoticeSchema.safeParse({ feesCalled: params.get('feesCalled'), feesSkipped: params.get('feesSkipped') ?? undefined })
+  if (!notice.success) return null
+  const skipped = (notice.data.feesSkipped?.split(',') ?? []).flatMap((item) => {
+    const [id, text] = item.split(':')
+    const code = SKIP_CODES.find((c) => c === text)
+    return code && Number(id) <= 2_147_483_647 ? [{ id: Number(id), code }] : []
+  })
+  return { queued: notice.data.feesCalled, skipped: await nameSkippedMembers(skipped.slice(0, 500)) }
+}
 
 /** Calls the ticked members for their fee (see `callForMembershipFees`); `dryRun` for the confirmation. */
 const callTicked = ({ ids, override, dryRun }: { ids: number[]; override: boolean; dryRun: boolean }) =>
@@ -66,7 +96,7 @@ const callTicked = ({ ids, override, dryRun }: { ids: number[]; override: boolea
 export async function action({ request }: ActionFunctionArgs) {
   const staff = await requireStaff(request)
   const submission = parseWithZod(await readFormData(request), { schema: BulkSchema })
-  if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null, called: null }, { status: 400 })
+  if (submission.status !== 'success') return data({ result: submission.reply(), confirm: null }, { status: 400 })
   const value = submission.value
   const back = new URL(request.url).searchParams
   for (const key of NOTICE_PARAMS) back.delete(key)
@@ -81,15 +111,15 @@ export async function action({ request }: ActionFunctionArgs) {
         skipped: skipped.map(({ id, name, code }) => ({ id, name, reason: code })),
         overridable: skipped.filter((m) => m.code === 'recent').map((m) => m.id),
       }
-      return data({ result: null, confirm, called: null })
+      return data({ result: null, confirm })
     }
     const { recipients, skipped } = await callTicked({ ids: value.ids, override: value.override === 'yes', dryRun: false })
-    const called: FeeCallOutcome = { queued: recipients.length, skipped: skipped.map(({ id, name, code }) => ({ id, name, reason: code })) }
-    return data({ result: null, confirm: null, called })
+    back.set('feesCalled', String(recipients.length))
+    if (skipped.length) back.set('feesSkipped', skipped.map(({ id, code }) => `${id}:${code}`).join(','))
   } else if (!value.confirmed) {
     const { recipients, skipped } = await previewWelcomeEmails({ memberIds: value.ids })
     const confirm: BulkConfirmation = { intent: value.intent, recipients: recipients.map((m) => ({ id: m.id, name: displayName(m), email: m.email })), skipped, overridable: [] }
-    return data({ result: null, confirm, called: null })
+    return data({ result: null, confirm })
   } else {
     const { sent, skipped } = await sendWelcomeEmails({ memberIds: value.ids })
     back.set('welcomed', String(sent.length))
@@ -107,7 +137,7 @@ const SORTABLE = [
 ] as const
 
 export default function MembersList() {
-  const { query, total, pageCount, members } = useLoaderData<typeof loader>()
+  const { query, feeCall, total, pageCount, members } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const bulkErrors = actionData?.result?.error
   const [searchParams] = useSearchParams()
@@ -165,7 +195,7 @@ export default function MembersList() {
           {welcomeSkipped ? ` ${t('emails:welcome.bulkSkipped', { count: Number(welcomeSkipped) })}` : null}
         </p>
       ) : null}
-      {actionData?.called ? <FeeCallDone outcome={actionData.called} /> : null}
+      {feeCall ? <FeeCallDone outcome={feeCall} /> : null}
       {actionData?.confirm ? <BulkConfirm confirm={actionData.confirm} action={bulkAction} /> : null}
       <div className="flex flex-wrap items-end justify-between gap-3">
         <p className="text-sm text-gray-600" role="status">{t('members.count', { count: total })}</p>

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { action as listAction } from '#app/routes/admin.members._index.tsx'
+import { action as listAction, loader as listLoader } from '#app/routes/admin.members._index.tsx'
 import { addDays, today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember, loginAs, loginAsStaff } from '#tests/factories/member.ts'
@@ -29,7 +29,30 @@ const feeCalls = (memberIds: number[]) =>
 const post = (form: Record<string, string | string[]>, path = '/admin/members?q=x') =>
   listAction({ request: makeRequest(path, { cookie, form }), params: {}, context: {} })
 
+/**
+ * Confirms a call for fees: the answer is a redirect (a refresh shows the outcome again, never
+ * calls again), and the list it leads to says what was done.
+ */
+async function confirmCall(form: Record<string, string | string[]>) {
+  const answer = await post({ intent: 'fees', confirmed: 'yes', ...form })
+  expect(answer).toBeInstanceOf(Response)
+  const location = (answer as Response).headers.get('location')!
+  expect((answer as Response).status).toBe(302)
+  expect(location).toMatch(/^\/admin\/members\?q=x&feesCalled=\d+/)
+  const page = await listLoader({ request: makeRequest(location, { cookie }), params: {}, context: {} })
+  return { location, called: page.feeCall! }
+}
+
 describe('call for membership fees, bulk action', () => {
+  test('a mangled outcome in the address shows no outcome, not an error', async () => {
+    for (const query of ['feesCalled=x', 'feesCalled=2&feesSkipped=1:bogus', 'feesCalled=-1', 'feesCalled=1&feesSkipped=99999999999:recent']) {
+      const page = await listLoader({ request: makeRequest(`/admin/members?${query}`, { cookie }), params: {}, context: {} })
+      expect({ query, feeCall: page.feeCall }).toEqual({ query, feeCall: null })
+    }
+    const unknown = await listLoader({ request: makeRequest('/admin/members?feesCalled=0&feesSkipped=2000000001:unknown', { cookie }), params: {}, context: {} })
+    expect(unknown.feeCall).toEqual({ queued: 0, skipped: [{ id: 2000000001, name: '#2000000001', reason: 'unknown' }] })
+  })
+
   test('a confirmation listing whom it reaches, then one email each, skipping those called less than 3 weeks ago', async () => {
     const fresh = await feePayer()
     const recent = await feePayer({ calledDaysAgo: 5 })
@@ -39,7 +62,6 @@ describe('call for membership fees, bulk action', () => {
 
     const preview = unwrap(await post({ intent: 'fees', ids }))
     expect(preview.status).toBe(200)
-    expect(preview.data.called).toBeNull()
     expect(preview.data.confirm.intent).toBe('fees')
     expect(preview.data.confirm.recipients.map((r: { email: string }) => r.email)).toEqual([fresh.email])
     expect(preview.data.confirm.skipped).toEqual(expect.arrayContaining([
@@ -54,10 +76,9 @@ describe('call for membership fees, bulk action', () => {
     expect(await prisma.member.findUniqueOrThrow({ where: { id: fresh.id }, select: { lastFeeReminderAt: true } })).toEqual({ lastFeeReminderAt: null })
 
     // The confirmation form posts the recipients and the overridable ones, without the override.
-    const sent = unwrap(await post({ intent: 'fees', confirmed: 'yes', ids: [fresh.id, recent.id].map(String) }))
-    expect(sent.status).toBe(200)
-    expect(sent.data.confirm).toBeNull()
-    expect(sent.data.called).toEqual({ queued: 1, skipped: [{ id: recent.id, name: expect.any(String), reason: 'recent' }] })
+    const sent = await confirmCall({ ids: [fresh.id, recent.id].map(String) })
+    expect(sent.location).toBe(`/admin/members?q=x&feesCalled=1&feesSkipped=${recent.id}%3Arecent`)
+    expect(sent.called).toEqual({ queued: 1, skipped: [{ id: recent.id, name: expect.any(String), reason: 'recent' }] })
     const emails = await feeCalls([fresh.id, recent.id, pending.id])
     expect(emails.map((e) => e.memberId)).toEqual([fresh.id])
     expect(emails[0].toAddress).toContain(`<${fresh.email}>`)
@@ -65,10 +86,15 @@ describe('call for membership fees, bulk action', () => {
     // The skipped member's last call is left as it was.
     expect(await prisma.member.findUniqueOrThrow({ where: { id: recent.id }, select: { lastFeeReminderAt: true } })).toEqual(recentBefore)
 
-    // Sent again at once: the 3-week guard now skips both.
-    const again = unwrap(await post({ intent: 'fees', confirmed: 'yes', ids: [fresh.id, recent.id].map(String) }))
-    expect(again.data.called.queued).toBe(0)
-    expect(again.data.called.skipped.map((s: { reason: string }) => s.reason)).toEqual(['recent', 'recent'])
+    // The page the browser lands on, loaded again (a refresh), names the same outcome and queues nothing.
+    const refreshed = await listLoader({ request: makeRequest(sent.location, { cookie }), params: {}, context: {} })
+    expect(refreshed.feeCall).toEqual(sent.called)
+    expect(await feeCalls([fresh.id, recent.id, pending.id])).toHaveLength(1)
+
+    // Sent again on purpose: the 3-week guard now skips both.
+    const again = await confirmCall({ ids: [fresh.id, recent.id].map(String) })
+    expect(again.called.queued).toBe(0)
+    expect(again.called.skipped.map((s) => s.reason)).toEqual(['recent', 'recent'])
     expect(await feeCalls([fresh.id, recent.id])).toHaveLength(1)
   })
 
@@ -76,8 +102,8 @@ describe('call for membership fees, bulk action', () => {
     const fresh = await feePayer()
     const recent = await feePayer({ calledDaysAgo: 5 })
     const ids = [fresh.id, recent.id].map(String)
-    const sent = unwrap(await post({ intent: 'fees', confirmed: 'yes', override: 'yes', ids }))
-    expect(sent.data.called).toEqual({ queued: 2, skipped: [] })
+    const sent = await confirmCall({ override: 'yes', ids })
+    expect(sent.called).toEqual({ queued: 2, skipped: [] })
     const emails = await feeCalls([fresh.id, recent.id])
     expect(emails.map((e) => e.memberId).sort()).toEqual([fresh.id, recent.id].sort())
     const { lastFeeReminderAt } = await prisma.member.findUniqueOrThrow({ where: { id: recent.id }, select: { lastFeeReminderAt: true } })

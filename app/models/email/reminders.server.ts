@@ -136,6 +136,18 @@ export async function callForMembershipFees({ date, now = new Date(), dryRun = f
   return { recipients: recipients.sort(byName), skipped: skipped.sort(byName) }
 }
 
+/**
+ * The members a staff call for fees left out, named again from their ids and why: the outcome of
+ * the bulk action travels in the page's address, as ids and reason codes only.
+ */
+export async function nameSkippedMembers(skipped: { id: number; code: SkipCode }[]) {
+  const members = new Map((await prisma.member.findMany({
+    where: { id: { in: skipped.map((s) => s.id) } },
+    select: { id: true, type: true, organizationName: true, nickname: true, firstName: true, lastName: true, username: true },
+  })).map((m) => [m.id, displayName(m)]))
+  return skipped.map(({ id, code }) => ({ id, name: members.get(id) ?? `#${id}`, reason: code }))
+}
+
 export type UnpaidReminderRecipient = {
   /** The invoice's id. */
   id: number
