@@ -31,7 +31,7 @@ export async function createApp() {
     // The address the app sees is always the one this server computed, never a client's header.
     req.headers['x-coin-client-ip'] = req.ip ?? ''
     const host = env.TRUST_PROXY ? (req.headers['x-forwarded-host'] as string | undefined) ?? req.headers.host : req.headers.host
-    if (isCrossOriginWrite({ method: req.method, origin: req.headers.origin, host, secFetchSite: req.headers['sec-fetch-site'] as string | undefined })) {
+    if (isCrossOriginWrite({ method: req.method, origin: req.headers.origin, referer: req.headers.referer, host, secFetchSite: req.headers['sec-fetch-site'] as string | undefined })) {
       logger.warn({ method: req.method, path: req.path, origin: req.headers.origin }, 'cross-origin write refused')
       res.status(403).type('text/plain').send('Cross-origin request refused / Requête d\'une autre origine refusée')
       return

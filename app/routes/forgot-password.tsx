@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { requestPasswordReset } from '#app/models/member/password-reset.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 const ForgotPasswordSchema = z.object({
   identifier: z.string({ error: 'required' }).trim().min(1, { message: 'required' }).max(254, { message: 'tooLong' }),
@@ -21,7 +22,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   // Public action: the answer is the same whether or not the account exists; the origin check runs in the server.
-  const submission = parseWithZod(await request.formData(), { schema: ForgotPasswordSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ForgotPasswordSchema })
   if (submission.status !== 'success') return data({ result: submission.reply() }, { status: 400 })
   await requestPasswordReset({ identifier: submission.value.identifier })
   return redirect('/forgot-password?sent=1')

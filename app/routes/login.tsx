@@ -6,6 +6,7 @@ import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { authenticateLogin, LoginError, safeRedirect } from '#app/utils/auth.server.ts'
 import { createSession, getSessionMember } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Public page: the only check is that a logged-in member has nothing to do here.
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   // Public action: authentication is what it does; the origin check runs in the server.
-  const form = await request.clone().formData()
+  const form = await readFormData(request.clone())
   const redirectTo = safeRedirect(form.get('redirectTo'))
   try {
     const memberId = await authenticateLogin(request)
@@ -48,7 +49,7 @@ export default function Login() {
       <Form method="POST" className="card space-y-4">
         {actionData?.error ? (
           <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
-            {actionData.error === 'throttled' ? t('login.throttled', { minutes: actionData.minutes }) : t('login.invalid')}
+            {actionData.error === 'throttled' ? t('login.throttled', { count: actionData.minutes }) : t('login.invalid')}
           </p>
         ) : null}
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />

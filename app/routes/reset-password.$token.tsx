@@ -10,6 +10,7 @@ import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { checkResetToken, resetPassword } from '#app/models/member/password-reset.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { readFormData } from '#app/utils/form.server.ts'
 
 /** The rules of the change-password page: at least 10 characters, typed twice. */
 const ResetPasswordSchema = z
@@ -34,7 +35,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   // Public action: the token is checked by resetPassword; the origin check runs in the server.
   const { token } = TokenParams.parse(params)
-  const submission = parseWithZod(await request.formData(), { schema: ResetPasswordSchema })
+  const submission = parseWithZod(await readFormData(request), { schema: ResetPasswordSchema })
   if (submission.status !== 'success') return data({ valid: true, result: submission.reply(HIDDEN) }, { status: 400 })
   try {
     await resetPassword({ token, password: submission.value.newPassword })
