@@ -7,6 +7,7 @@ import { renderToPipeableStream } from 'react-dom/server'
 import { init } from './utils/env.server.ts'
 import { contentSecurityPolicy, PRIVATE_NO_STORE } from './utils/http.server.ts'
 import { logger } from './utils/logger.server.ts'
+import { databaseRecentlyUnreachable, maintenanceResponse, noteDatabaseError } from './utils/maintenance.server.ts'
 import { NonceProvider } from './utils/nonce-provider.ts'
 import { hasSessionCookie } from './utils/session.server.ts'
 
@@ -29,12 +30,14 @@ function withoutTrailingNuls() {
   })
 }
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
+  // A loader that failed because the database is out of reach: a maintenance page, not an error page.
+  if (responseStatusCode >= 500 && databaseRecentlyUnreachable()) return maintenanceResponse(request)
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode
   // A fresh nonce per page: only the scripts Remix renders into this response may run.
   const nonce = randomBytes(16).toString('base64')
@@ -69,7 +72,8 @@ export default function handleRequest(
 }
 
 /** Data requests (client navigations, form posts) of a logged-in member carry member data too. */
-export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+export const handleDataRequest: HandleDataRequestFunction = async (response, { request }) => {
+  if (response.status >= 500 && databaseRecentlyUnreachable()) return maintenanceResponse(request)
   if (hasSessionCookie(request)) response.headers.set('Cache-Control', PRIVATE_NO_STORE)
   return response
 }
@@ -77,5 +81,9 @@ export const handleDataRequest: HandleDataRequestFunction = (response, { request
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return
   if (error instanceof Response) return
+  if (noteDatabaseError(error)) {
+    logger.warn({ method: request.method, path: new URL(request.url).pathname, error: error instanceof Error ? error.message : String(error) }, 'database out of reach: answering 503')
+    return
+  }
   logger.error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'unhandled error')
 }
