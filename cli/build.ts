@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { PROJECT_ROOT } from './database.ts'
-import { BUILD_DIR } from './web.ts'
+
+/** Where `remix vite:build` writes the app (the web server reads the same folder). */
+export const BUILD_DIR = path.join(PROJECT_ROOT, 'build')
 
 const SOURCES = ['app', 'public', 'remix.config.js', 'vite.config.ts', 'package-lock.json']
 

@@ -36,10 +36,9 @@ function alive(pid: number) {
 }
 
 function startCoin() {
-  const env: NodeJS.ProcessEnv = { ...process.env, COIN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
-  delete env.DATABASE_URL
-  delete env.NODE_ENV
-  delete env.LOG_LEVEL
+  // The embedded database, default mode and log level: none of the test process's own settings.
+  const inherited = Object.entries(process.env).filter(([name]) => !['DATABASE_URL', 'NODE_ENV', 'LOG_LEVEL'].includes(name))
+  const env = { ...Object.fromEntries(inherited), COIN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
   const child = spawn(process.execPath, ['bin/coin.js', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   started.push(child)
   let output = ''
@@ -49,9 +48,9 @@ function startCoin() {
   return { child, exited, output: () => output }
 }
 
-async function status(pathname: string) {
+async function status(pathname: string, cookie = '') {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { signal: AbortSignal.timeout(5_000) })
+    const response = await fetch(`http://127.0.0.1:${port}${pathname}`, { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(5_000) })
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() }
   } catch {
     return { status: 0, retryAfter: null, body: '' }
@@ -100,7 +99,10 @@ describe('coin start', { timeout: 240_000 }, () => {
     const login = await until('second start, GET /login', () => status('/login'), (r) => r.status === 200, 120_000, second.output)
     expect(login.body).toContain('<form')
     expect(second.output()).not.toMatch(/already in use|EADDRINUSE/)
+    // The worker starts once the web server listens; the start is ready when both are.
+    await until('second start ready', second.output, (text) => text.includes('Coin is running at'), 60_000, second.output)
     expect(record().start.pid).toBe(second.child.pid)
+    expect(record().children.map((c) => c.role).sort()).toEqual(['web', 'worker'])
   })
 
   test('a second start of the same data directory is refused while the first runs', async () => {
@@ -112,10 +114,24 @@ describe('coin start', { timeout: 240_000 }, () => {
 
   test('the embedded PostgreSQL killed under coin start is restarted, and pages answer again', async () => {
     const { child: running, output } = current
+    // The demo admin logs in (the start printed the login).
+    const login = await fetch(`http://127.0.0.1:${port}/login`, {
+      method: 'POST', redirect: 'manual',
+      headers: { origin: `http://127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ identifier: 'admin', password: 'admin-demo', redirectTo: '/admin/members' }),
+    })
+    expect(login.status).toBe(302)
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    expect((await status('/admin/members', cookie)).status).toBe(200)
+
     const before = postmasterPid()
     process.kill(before, 'SIGKILL')
+    // While it is down, pages say so: 503, a maintenance page, Retry-After.
+    const down = await until('GET /admin/members while PostgreSQL is down', () => status('/admin/members', cookie), (r) => r.status === 503, 10_000, output)
+    expect(down.retryAfter).toBe('10')
+    expect(down.body).toContain('Maintenance en cours')
     await until('PostgreSQL restarted', () => (fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid')) ? postmasterPid() : 0), (pid) => pid !== 0 && pid !== before && alive(pid), 60_000, output)
-    await until('GET /login after the restart', () => status('/login'), (r) => r.status === 200, 30_000, output)
+    await until('GET /admin/members after the restart', () => status('/admin/members', cookie), (r) => r.status === 200, 30_000, output)
     expect(running.exitCode).toBe(null)
     await until('the restart logged', output, (text) => text.includes('the embedded PostgreSQL is running again'), 10_000, output)
     expect(output()).toContain('the embedded PostgreSQL stopped unexpectedly: restarting it')
