@@ -50,7 +50,7 @@ describe('staff, in Chromium', () => {
     await page.getByRole('heading', { name: 'Courriels' }).waitFor()
     const banner = page.getByRole('alert').filter({ hasText: 'L’envoi des courriels est suspendu' })
     await banner.waitFor()
-    expect(await page.getByText('En attente du serveur SMTP, qui refuse Coin : Invalid login: 535').count()).toBeGreaterThan(0)
+    await page.getByText('En attente du serveur SMTP, qui refuse Coin : Invalid login: 535').first().waitFor()
     await banner.getByRole('button', { name: 'Réessayer maintenant' }).click()
     await page.getByText('Le worker va réessayer d’envoyer les courriels dans quelques secondes.').waitFor()
     await page.close()
