@@ -36,9 +36,10 @@ function alive(pid: number) {
 }
 
 function startCoin() {
-  // The embedded database, default mode and log level: none of the test process's own settings.
-  const inherited = Object.entries(process.env).filter(([name]) => !['DATABASE_URL', 'NODE_ENV', 'LOG_LEVEL'].includes(name))
-  const env = { ...Object.fromEntries(inherited), COIN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
+  // The embedded database, the default mode and log level: not the test process's own settings.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', COIN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
+  delete env.DATABASE_URL
+  delete env.LOG_LEVEL
   const child = spawn(process.execPath, ['bin/coin.js', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   started.push(child)
   let output = ''
