@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error
       if (error.code === 'SUBSCRIPTION_NOT_FOUND') notFound()
-      const reply = error.code === 'REFERENCE_TAKEN' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
+      const reply = error.code === 'REFERENCE_TAKEN' || error.code === 'REFERENCE_LOOKS_COMPUTED' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
       return data({ form: 'edit', result: submission.reply(reply), confirmation: null }, { status: 400 })
     }
   }

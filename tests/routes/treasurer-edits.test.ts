@@ -137,10 +137,16 @@ describe('subscriptions', () => {
     const second = await insertSubscription(member.id)
     const taken = `PRIS-${faker.string.alpha({ length: 6, casing: 'upper' })}`
     await edit(first.id, { reference: taken })
-    for (const reference of [taken.toLowerCase(), taken.replace('-', '/'), `REF-${first.offer.reference}-${first.id}`]) {
+    for (const reference of [taken.toLowerCase(), taken.replace('-', '/')]) {
       const result = unwrap(await edit(second.id, { reference }))
       expect(result.status, reference).toBe(400)
       expect(result.data.result.error).toEqual({ reference: ['subscriptions:errors.referenceTaken'] })
+    }
+    // The shape of a computed reference: another subscription's now, or one created later.
+    for (const reference of [`REF-${first.offer.reference}-${first.id}`, `REF-${first.offer.reference}-${first.id + 1000}`]) {
+      const result = unwrap(await edit(second.id, { reference }))
+      expect(result.status, reference).toBe(400)
+      expect(result.data.result.error).toEqual({ reference: ['subscriptions:errors.referenceLooksComputed'] })
     }
     const invalid = unwrap(await edit(second.id, { reference: 'REF 12', commitmentMonths: '-1' }))
     expect(invalid.data.result.error).toEqual({ reference: ['subscriptions:errors.referenceInvalid'], commitmentMonths: ['commitmentInvalid'] })

@@ -1,6 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { changedFields, recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
-import { normalizeReference } from '#app/models/payment/bank-references.ts'
+import { normalizeReference, referenceShape } from '#app/models/payment/bank-references.ts'
 import { toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -160,6 +160,16 @@ async function referenceTaken(tx: Prisma.TransactionClient, { id, reference }: {
 }
 
 /**
+ * True when a reference has the shape of those SUBSCRIPTION_REFERENCE computes (REF-VPN-57): a
+ * subscription created later could be computed the same, and the bank import could no longer
+ * tell the two apart.
+ */
+function looksComputed(reference: string) {
+  const shape = referenceShape(getEnv().SUBSCRIPTION_REFERENCE)
+  return shape !== null && new RegExp(`^(?:${shape.source})$`).test(normalizeReference(reference))
+}
+
+/**
  * Corrects a subscription's comments, commitment and transfer reference override ('' for the
  * computed one), recording what changed as 'subscription.update'. An override another
  * subscription already answers to is refused (REFERENCE_TAKEN): the bank import could not tell
@@ -172,8 +182,9 @@ export async function updateSubscription({ id, actorId, ...input }: Subscription
     const s = await lockSubscription(tx, id)
     const { before, after, changed } = changedFields({ comments: s.comments, commitmentMonths: s.commitmentMonths, reference: s.reference }, input)
     if (!changed) return { changed }
-    if (input.reference !== s.reference && input.reference !== '' && (await referenceTaken(tx, { id, reference: input.reference }))) {
-      throw new DomainError({ code: 'REFERENCE_TAKEN', message: 'subscriptions:errors.referenceTaken', status: 400 })
+    if (input.reference !== s.reference && input.reference !== '') {
+      if (looksComputed(input.reference)) throw new DomainError({ code: 'REFERENCE_LOOKS_COMPUTED', message: 'subscriptions:errors.referenceLooksComputed', status: 400 })
+      if (await referenceTaken(tx, { id, reference: input.reference })) throw new DomainError({ code: 'REFERENCE_TAKEN', message: 'subscriptions:errors.referenceTaken', status: 400 })
     }
     await tx.subscription.update({ where: { id }, data: input, select: { id: true } })
     await recordAudit(tx, { actorId, action: 'subscription.update', entity: 'subscription', entityId: id, memberId: s.memberId, before, after })
