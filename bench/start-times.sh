@@ -6,6 +6,8 @@
 # cold: first start on an empty COIN_DATA_DIR: initdb of the embedded PostgreSQL, migrations,
 #       demo data, web and worker, until GET /login answers 200.
 # warm: second start on the same data dir (cluster and data already there).
+# Each is measured BENCH_RUNS times (default 2: a fresh data dir per round), with the load average
+# just before each run, since a busy machine (other builds, tests) slows a start a lot.
 # The web build is made first with `npm run build` and is NOT counted (a stale build would make
 # `coin start` rebuild; the script says so if that happens).
 #
@@ -25,8 +27,13 @@ if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:${PORT}/" 2>/dev/null; th
   exit 1
 fi
 
-DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/coin-start-bench-XXXXXX")"
-chmod 755 "$DATA_DIR" # run as root, PostgreSQL runs as the `postgres` user and must reach it
+RUNS="${BENCH_RUNS:-2}"
+DATA_DIR=""
+new_data_dir() {
+  [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
+  DATA_DIR="$(mktemp -d "${TMPDIR:-/tmp}/coin-start-bench-XXXXXX")"
+  chmod 755 "$DATA_DIR" # run as root, PostgreSQL runs as the `postgres` user and must reach it
+}
 LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/coin-start-bench-logs-XXXXXX")"
 PGID=""
 
@@ -48,7 +55,7 @@ stop_group() {
 cleanup() {
   local status=$?
   if [ -n "$PGID" ]; then stop_group "$PGID" || true; fi
-  rm -rf "$DATA_DIR"
+  [ -z "$DATA_DIR" ] || rm -rf "$DATA_DIR"
   if [ "$status" -ne 0 ]; then echo "Logs kept in ${LOG_DIR}" >&2; else rm -rf "$LOG_DIR"; fi
   exit "$status"
 }
@@ -86,6 +93,8 @@ measure_start() {
     cat "$log" >&2
     return 1
   fi
+  # The worker starts once the web server listens: give coin a moment to print its own "ready in".
+  for ((i = 0; i < 300; i++)); do grep -q 'ready in' "$log" && break; sleep 0.1; done
   if grep -q 'Building the web app' "$log"; then
     echo "Warning: the ${name} start rebuilt the web app (a source changed after npm run build): its time includes a build." >&2
   fi
@@ -104,24 +113,34 @@ npm run build >"${LOG_DIR}/build.log" 2>&1 || { cat "${LOG_DIR}/build.log" >&2; 
 build_ms=$(($(now_ms) - build_began))
 echo "  build: $(awk "BEGIN { printf \"%.1f\", ${build_ms} / 1000 }") s"
 
-echo "Cold start (empty data dir ${DATA_DIR}, port ${PORT})…"
-measure_start cold
-cold_ms="$MEASURED_MS"
-# What the cold start did, from coin's own output.
-grep -E 'Database:|Applied|Loaded the demo|Building the web' "${LOG_DIR}/cold.log" | sed 's/^/  | /' || true
-cold_ready="$(grep -o 'ready in [0-9.]* s' "${LOG_DIR}/cold.log" || true)"
-echo "Warm start (same data dir)…"
-measure_start warm
-warm_ms="$MEASURED_MS"
-warm_ready="$(grep -o 'ready in [0-9.]* s' "${LOG_DIR}/warm.log" || true)"
+load1() { cut -d' ' -f1 /proc/loadavg; }
+COLD=() WARM=() COLD_LOAD=() WARM_LOAD=() COLD_READY=() WARM_READY=()
+for ((round = 1; round <= RUNS; round++)); do
+  new_data_dir
+  echo "Round ${round}/${RUNS}: cold start (empty data dir ${DATA_DIR}, port ${PORT}), load $(load1)…"
+  COLD_LOAD+=("$(load1)")
+  measure_start cold
+  COLD+=("$MEASURED_MS")
+  # What the cold start did, from coin's own output.
+  grep -E 'Database:|Applied|Loaded the demo|Building the web' "${LOG_DIR}/cold.log" | sed 's/^/  | /' || true
+  COLD_READY+=("$(grep -o 'ready in [0-9.]* s' "${LOG_DIR}/cold.log" || echo '?')")
+  echo "Round ${round}/${RUNS}: warm start (same data dir), load $(load1)…"
+  WARM_LOAD+=("$(load1)")
+  measure_start warm
+  WARM+=("$MEASURED_MS")
+  WARM_READY+=("$(grep -o 'ready in [0-9.]* s' "${LOG_DIR}/warm.log" || echo '?')")
+done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 sec() { awk "BEGIN { printf \"%.1f\", $1 / 1000 }"; }
 echo
-echo "npm start until GET /login answers 200:"
-echo "  cold: $(sec "$cold_ms") s   (coin said: ${cold_ready:-?})"
-echo "  warm: $(sec "$warm_ms") s   (coin said: ${warm_ready:-?})"
+echo "npm start until GET /login answers 200 (load average, 1 min, before each run):"
+for ((i = 0; i < RUNS; i++)); do
+  echo "  cold: $(sec "${COLD[$i]}") s (load ${COLD_LOAD[$i]}; coin said: ${COLD_READY[$i]})   warm: $(sec "${WARM[$i]}") s (load ${WARM_LOAD[$i]}; coin said: ${WARM_READY[$i]})"
+done
 echo "Load average before: ${LOAD_BEFORE}, after: ${LOAD_AFTER}"
+json_list() { local IFS=,; echo "[$*]"; }
+json_strings() { local out="" v; for v in "$@"; do out+="${out:+,}\"${v}\""; done; echo "[${out}]"; }
 
 mkdir -p "$(dirname "$RESULTS")"
 cat >"$RESULTS" <<JSON
@@ -136,10 +155,13 @@ cat >"$RESULTS" <<JSON
     "loadAverageAfter": "${LOAD_AFTER}"
   },
   "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo +changes || true)",
-  "measure": "launch of npm start until GET /login answers 200; build made before and not counted",
+  "measure": "launch of npm start until GET /login answers 200; build made before and not counted; load1 is the 1-minute load average just before each run",
   "buildMs": ${build_ms},
-  "coldMs": ${cold_ms},
-  "warmMs": ${warm_ms}
+  "runs": ${RUNS},
+  "coldMs": $(json_list "${COLD[@]}"),
+  "coldLoad1": $(json_strings "${COLD_LOAD[@]}"),
+  "warmMs": $(json_list "${WARM[@]}"),
+  "warmLoad1": $(json_strings "${WARM_LOAD[@]}")
 }
 JSON
 echo "Wrote ${RESULTS}"
