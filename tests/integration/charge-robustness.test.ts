@@ -75,3 +75,23 @@ test('an aborted run stops at the batch boundary with whole, numbered, rendered 
   expect(all.map((i) => i.number)).toEqual(Array.from({ length: 7 }, (_, i) => `2035-04-00000${i + 1}`))
   expect(new Set(all.map((i) => i.memberId))).toEqual(new Set(members.map((m) => m.id)))
 })
+
+test('an invoice the database refuses for one member: the batch is billed member by member, that member is named with the reason', async () => {
+  const offer = await prisma.offer.create({ data: { name: 'VPN', reference: 'REFUSED-VPN', periodFeeCents: 800 }, select: { id: true } })
+  const [first, refused, last] = [await insertMember(), await insertMember(), await insertMember()]
+  for (const m of [first, refused, last]) await subscribe(m.id, offer.id, 1, ['2034-01-01', '2034-12-31'])
+  // A rule of this installation's database (a trigger) refuses one member's invoices.
+  await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_member_invoice() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW."memberId" = ${refused.id} THEN RAISE EXCEPTION 'account frozen by the treasurer'; END IF; RETURN NEW; END $$`)
+  await prisma.$executeRawUnsafe('CREATE TRIGGER refuse_member_invoice BEFORE INSERT ON "Invoice" FOR EACH ROW EXECUTE FUNCTION refuse_member_invoice()')
+  try {
+    const summary = await chargeSubscriptions({ date: d('2034-02-01'), today: d('2034-02-01'), paymentDelayDays: 30, batchSize: 10 })
+    expect(summary).toMatchObject({ invoices: 2, firstNumber: '2034-02-000001', lastNumber: '2034-02-000002', interrupted: false })
+    expect(summary.notBilled).toEqual([{ memberId: refused.id, username: refused.username, reason: 'failed', message: expect.stringContaining('account frozen by the treasurer') }])
+    expect((await numbersOf('2034-02')).map((i) => i.memberId)).toEqual([first.id, last.id])
+    expect(formatChargeSummary(summary, 1)).toMatch(new RegExp(`    ${refused.username}: the invoice could not be written \\(.*account frozen by the treasurer.*\\) \\(/admin/members/${refused.id}\\)`))
+  } finally {
+    await prisma.$executeRawUnsafe('DROP TRIGGER refuse_member_invoice ON "Invoice"')
+    await prisma.$executeRawUnsafe('DROP FUNCTION refuse_member_invoice()')
+  }
+})
