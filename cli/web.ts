@@ -11,9 +11,8 @@ import express from 'express'
 import { getEnv } from '#app/utils/env.server.ts'
 import { isCrossOriginWrite } from '#app/utils/http.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
-import { openDatabase, PROJECT_ROOT } from './database.ts'
-
-export const BUILD_DIR = path.join(PROJECT_ROOT, 'build')
+import { BUILD_DIR } from './build.ts'
+import { openDatabase } from './database.ts'
 
 /** The HTTP app: static files, the cross-origin write check, then Remix. */
 export async function createApp() {
