@@ -5,6 +5,7 @@ import { chargesVat, invoiceTotalCents, lineTotalCents, vatBreakdown } from '#ap
 import type { InvoiceBuyer, InvoiceSeller } from '#app/models/invoice/snapshot.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { getInvoiceFonts, sharedFontkit } from './font.server.ts'
+import { embedLogo } from './logo-image.server.ts'
 
 /**
  * pdf-lib compresses every stream with pako, a JavaScript zlib, which took a quarter of the time
@@ -219,16 +220,6 @@ async function drawHeader(flow: Flow, data: InvoicePdfData) {
     { text: member.email, size: 8.5, color: GREY },
   ])
   flow.y = Math.min(left, y) - 24
-}
-
-/** The logo as a PDF image; pdf-lib throws bare strings on bad images, this throws an Error saying what failed. */
-async function embedLogo(doc: PDFDocument, bytes: Uint8Array, mimeType: string) {
-  if (mimeType !== 'image/png' && mimeType !== 'image/jpeg') throw new Error(`the ISP logo has a type PDF cannot embed (${mimeType})`)
-  try {
-    return mimeType === 'image/png' ? await doc.embedPng(bytes) : await doc.embedJpg(bytes)
-  } catch (cause) {
-    throw new Error(`the ISP logo (${mimeType}) cannot be embedded in the PDF: ${String(cause)}`, { cause })
-  }
 }
 
 type BlockLine = { text: string; size: number; font?: PDFFont; color?: typeof BLACK; leading?: number }
