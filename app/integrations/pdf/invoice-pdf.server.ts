@@ -5,7 +5,7 @@ import { chargesVat, invoiceTotalCents, lineTotalCents, vatBreakdown } from '#ap
 import type { InvoiceBuyer, InvoiceSeller } from '#app/models/invoice/snapshot.ts'
 import { formatEuros } from '#app/utils/money.ts'
 import { getInvoiceFonts, sharedFontkit } from './font.server.ts'
-import { embedLogo } from './logo-image.server.ts'
+import { drawLogo } from './logo-image.server.ts'
 
 /**
  * pdf-lib compresses every stream with pako, a JavaScript zlib, which took a quarter of the time
@@ -195,10 +195,8 @@ async function drawHeader(flow: Flow, data: InvoicePdfData) {
   const { t } = flow
   let left = TOP
   if (isp.logo && isp.logoMimeType) {
-    const image = await embedLogo(flow.doc, isp.logo, isp.logoMimeType)
-    const size = image.scaleToFit(160, 40)
     const top = TOP + 9
-    flow.page.drawImage(image, { x: LEFT, y: top - size.height, ...size })
+    const size = await drawLogo(flow.doc, flow.page, isp.logo, isp.logoMimeType, { x: LEFT, top, maxWidth: 160, maxHeight: 40 })
     left = top - size.height - 16
   }
   left = drawBlock(flow, LEFT, left, 230, [
