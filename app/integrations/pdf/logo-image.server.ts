@@ -1,34 +1,38 @@
 import { createHash } from 'node:crypto'
-import { deflateSync } from 'node:zlib'
 import { concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState, type PDFDocument, type PDFPage } from 'pdf-lib'
 import { PNG } from 'pngjs'
 
 /**
  * The logo as invoices print it. pdf-lib would decode a PNG and compress its pixels again for
- * every PDF; here a PNG logo is decoded and compressed once per process and logo (colour and alpha
- * as the two Flate streams a PDF image needs), and each PDF copies those bytes. A JPEG is copied
- * as it is. Both are deterministic, so a PDF rendered again has the same bytes.
+ * every PDF; here a PNG logo is prepared once per process and logo: flattened onto white (the
+ * page's colour) and re-encoded as an RGB PNG, whose compressed data is exactly a PDF Flate stream
+ * with PNG predictors, which each PDF copies. A JPEG is copied as it is. Both are deterministic,
+ * so a PDF rendered again has the same bytes.
  */
 
-type PreparedPng = { width: number; height: number; rgb: Uint8Array; alpha: Uint8Array | null }
+type PreparedPng = { width: number; height: number; idat: Uint8Array }
 
 /** Prepared PNG logos by the SHA-1 of their bytes; an ISP has one logo at a time, a few over the years. */
 const cache = new Map<string, PreparedPng>()
 const CACHE_SIZE = 8
 
-function preparePng(bytes: Uint8Array): PreparedPng {
-  const { width, height, data } = PNG.sync.read(Buffer.from(bytes))
-  const rgb = Buffer.alloc(width * height * 3)
-  const alpha = Buffer.alloc(width * height)
-  let opaque = true
-  for (let i = 0, p = 0; p < width * height; i += 4, p++) {
-    rgb[p * 3] = data[i]
-    rgb[p * 3 + 1] = data[i + 1]
-    rgb[p * 3 + 2] = data[i + 2]
-    alpha[p] = data[i + 3]
-    if (data[i + 3] !== 255) opaque = false
+/** The concatenated IDAT data of a PNG: its compressed, filtered scanlines. */
+function idatOf(png: Buffer) {
+  const parts: Buffer[] = []
+  for (let offset = 8; offset + 8 <= png.length;) {
+    const length = png.readUInt32BE(offset)
+    const type = png.toString('latin1', offset + 4, offset + 8)
+    if (type === 'IDAT') parts.push(png.subarray(offset + 8, offset + 8 + length))
+    offset += 12 + length
   }
-  return { width, height, rgb: deflateSync(rgb, { level: 9 }), alpha: opaque ? null : deflateSync(alpha, { level: 9 }) }
+  return new Uint8Array(Buffer.concat(parts))
+}
+
+function preparePng(bytes: Uint8Array): PreparedPng {
+  const decoded = PNG.sync.read(Buffer.from(bytes))
+  // RGBA in, RGB out: pngjs blends each pixel onto white as it packs.
+  const rgb = PNG.sync.write(decoded, { colorType: 2, inputColorType: 6, inputHasAlpha: true, bitDepth: 8 })
+  return { width: decoded.width, height: decoded.height, idat: idatOf(rgb) }
 }
 
 function preparedPng(bytes: Uint8Array) {
@@ -42,11 +46,12 @@ function preparedPng(bytes: Uint8Array) {
   return prepared
 }
 
-/** Adds a prepared PNG to the document as an image XObject (with its alpha as a soft mask). */
-function embedPreparedPng(doc: PDFDocument, { width, height, rgb, alpha }: PreparedPng) {
-  const image = { Type: 'XObject', Subtype: 'Image', Width: width, Height: height, BitsPerComponent: 8, Filter: 'FlateDecode' }
-  const mask = alpha ? doc.context.register(doc.context.stream(alpha, { ...image, ColorSpace: 'DeviceGray' })) : undefined
-  const ref = doc.context.register(doc.context.stream(rgb, { ...image, ColorSpace: 'DeviceRGB', ...(mask ? { SMask: mask } : {}) }))
+/** Adds a prepared PNG to the document as an image XObject. */
+function embedPreparedPng(doc: PDFDocument, { width, height, idat }: PreparedPng) {
+  const ref = doc.context.register(doc.context.stream(idat, {
+    Type: 'XObject', Subtype: 'Image', Width: width, Height: height, ColorSpace: 'DeviceRGB', BitsPerComponent: 8,
+    Filter: 'FlateDecode', DecodeParms: { Predictor: 15, Colors: 3, BitsPerComponent: 8, Columns: width },
+  }))
   return { ref, width, height }
 }
 
