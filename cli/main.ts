@@ -70,9 +70,8 @@ export function buildProgram() {
       const database = await openDatabase()
       const stop = await startWorker({ databaseUrl: database.url })
       process.send?.({ type: 'ready' })
-      const shutdown = () => void stop().then(() => database.close()).then(() => process.exit(0))
-      process.once('SIGTERM', shutdown)
-      process.once('SIGINT', shutdown)
+      const { onStopSignals } = await import('./signals.ts')
+      onStopSignals(() => stop().then(() => database.close()).then(() => process.exit(0)))
     })
 
   program

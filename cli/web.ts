@@ -13,6 +13,7 @@ import { isCrossOriginWrite } from '#app/utils/http.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
 import { BUILD_DIR } from './build.ts'
 import { openDatabase } from './database.ts'
+import { onStopSignals } from './signals.ts'
 
 /** The HTTP app: static files, the cross-origin write check, then Remix. */
 export async function createApp() {
@@ -80,8 +81,7 @@ export async function serveWeb() {
       await database.close()
       process.exit(0)
     }
-    process.once('SIGTERM', () => void shutdown())
-    process.once('SIGINT', () => void shutdown())
+    onStopSignals(shutdown)
     return
   }
   const server = await startWeb()
@@ -93,6 +93,5 @@ export async function serveWeb() {
     server.close(() => void database.close().then(() => process.exit(0)))
     server.closeIdleConnections()
   }
-  process.once('SIGTERM', shutdown)
-  process.once('SIGINT', shutdown)
+  onStopSignals(shutdown)
 }

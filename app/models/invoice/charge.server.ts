@@ -206,17 +206,24 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
   const members = [...byMember.entries()]
   const summary = emptySummary(start.toISOString().slice(0, 7), dryRun, members.length)
 
+  // PDFs are rendered a batch at a time, one batch after the other. A stopped run still renders
+  // the PDFs of the batches it committed (one batch at most is in flight), but not those an
+  // earlier run left missing: the next run, or the first download, renders them.
   let pdfWork = Promise.resolve()
-  const renderPdfs = (ids: number[]) => {
+  const renderPdfs = (ids: number[], { leftByEarlierRun = false } = {}) => {
     const previous = pdfWork
     pdfWork = (async () => {
       await previous
+      if (leftByEarlierRun && signal?.aborted) return
       const began = performance.now()
       summary.pdfs += await storeMissingPdfs(ids, render)
       summary.pdfMs += performance.now() - began
     })()
   }
-  if (!dryRun) renderPdfs(await invoicesMissingPdf())
+  if (!dryRun) {
+    const missing = await invoicesMissingPdf()
+    for (let i = 0; i < missing.length; i += batchSize) renderPdfs(missing.slice(i, i + batchSize), { leftByEarlierRun: true })
+  }
 
   /** Plans, writes and validates the invoices of `batch` in one transaction; null when it writes nothing. */
   const commitBatch = (batch: [number, Candidate[]][]) =>
@@ -253,7 +260,7 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
         await committed(await commitBatch(batch))
       } catch (error) {
         // Without a database, nothing can be billed: the run fails and a later one resumes it.
-        if (batch.length === 1 || isDatabaseUnreachable(error)) throw error
+        if (isDatabaseUnreachable(error)) throw error
         // Otherwise one member's rows made the batch fail: bill the others one by one, name that member.
         for (const one of batch) {
           try {
