@@ -1,10 +1,12 @@
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import PgBoss from 'pg-boss'
 import pino from 'pino'
-import { expect, test } from 'vitest'
+import { afterAll, expect, test } from 'vitest'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { run as purgeExpiredSessions } from '#jobs/purge-expired-sessions.ts'
@@ -79,8 +81,12 @@ test('two workers on one schedule run each slot once, and coin jobs reports the 
 })
 
 /** `coin worker` as its own process, as `coin start` or systemd runs it, at the default log level. */
+/** The spawned workers' data folder: the emails they send are written there, not in the developer's `.data`. */
+const workerDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-worker-test-'))
+afterAll(() => fs.rmSync(workerDataDir, { recursive: true, force: true }))
+
 async function spawnWorker() {
-  const child = fork(path.resolve('bin/coin.js'), ['worker'], { env: { ...process.env, LOG_LEVEL: 'info' }, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+  const child = fork(path.resolve('bin/coin.js'), ['worker'], { env: { ...process.env, LOG_LEVEL: 'info', COIN_DATA_DIR: workerDataDir }, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
   let output = ''
   child.stdout!.on('data', (c) => (output += c))
   child.stderr!.on('data', (c) => (output += c))
