@@ -193,15 +193,10 @@ export async function cancelAllocation({ id, paymentId, moveToInvoiceId = null, 
     if (count === 0) throw new DomainError({ code: 'ALLOCATION_NOT_FOUND', message: 'notFound', status: 404 })
     await tx.allocationRefusal.upsert({ where: { paymentId_invoiceId: { paymentId, invoiceId: allocation.invoiceId } }, create: { paymentId, invoiceId: allocation.invoiceId }, update: {} })
     await tx.invoice.updateMany({ where: { id: allocation.invoiceId, status: 'CLOSED' }, data: { status: 'OPEN' } })
-    let movedTo: { invoice: string | null; allocations: { invoiceId: number; amountCents: number }[] } | null = null
+    let movedTo: Awaited<ReturnType<typeof forceOnto>> | null = null
     if (moveToInvoiceId !== null) {
       if (memberId === null) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
-      await checkForcedInvoice(tx, { memberId, forcedInvoiceId: moveToInvoiceId })
-      await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId: moveToInvoiceId } })
-      const target = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: moveToInvoiceId }, select: { forcedInvoice: { select: { number: true } } } })
-      const { allocations } = await reconcileMember(tx, memberId, { actorId })
-      // The chosen invoice takes what it still owes; the rest, if any, pays the oldest open ones.
-      movedTo = { invoice: target.forcedInvoice?.number ?? null, allocations: allocations.filter((a) => a.paymentId === paymentId).map(({ invoiceId, amountCents }) => ({ invoiceId, amountCents })) }
+      movedTo = await forceOnto(tx, { paymentId, memberId, invoiceId: moveToInvoiceId, actorId })
     } else if (allocation.payment.forcedInvoiceId === allocation.invoiceId) {
       await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: null } })
     }
@@ -226,14 +221,27 @@ export async function allocateCredit({ paymentId, invoiceId, actorId = null }: {
   if (memberId === null) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
   return prisma.$transaction(async (tx) => {
     await lockMember(tx, memberId)
-    await checkForcedInvoice(tx, { memberId, forcedInvoiceId: invoiceId })
-    await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId } })
-    const { forcedInvoice } = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: invoiceId }, select: { forcedInvoice: { select: { number: true } } } })
-    const { allocations } = await reconcileMember(tx, memberId, { actorId })
-    const mine = allocations.filter((a) => a.paymentId === paymentId).map(({ invoiceId: id, amountCents }) => ({ invoiceId: id, amountCents }))
-    if (mine.length === 0) throw new DomainError({ code: 'NOTHING_TO_ALLOCATE', message: 'nothingToAllocate' })
-    await recordAudit(tx, { actorId, action: 'allocation.move', entity: 'payment', entityId: paymentId, memberId, before: { credit: true }, after: { invoice: forcedInvoice?.number ?? null, allocations: mine } })
+    const moved = await forceOnto(tx, { paymentId, memberId, invoiceId, actorId })
+    if (moved.allocations.length === 0) throw new DomainError({ code: 'NOTHING_TO_ALLOCATE', message: 'nothingToAllocate' })
+    await recordAudit(tx, { actorId, action: 'allocation.move', entity: 'payment', entityId: paymentId, memberId, before: { credit: true }, after: moved })
   })
+}
+
+/**
+ * Makes `invoiceId` the payment's forced invoice (lifting a refusal staff once left on that pair)
+ * and reconciles the member (locked by the caller): the invoice takes what it still owes from the
+ * payment, the rest, if any, pays the oldest open ones. Returns the invoice's number and what the
+ * payment was allocated, for the audit log.
+ */
+async function forceOnto(tx: Tx, { paymentId, memberId, invoiceId, actorId }: { paymentId: number; memberId: number; invoiceId: number } & Actor) {
+  await checkForcedInvoice(tx, { memberId, forcedInvoiceId: invoiceId })
+  await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId } })
+  const { forcedInvoice } = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: invoiceId }, select: { forcedInvoice: { select: { number: true } } } })
+  const { allocations } = await reconcileMember(tx, memberId, { actorId })
+  return {
+    invoice: forcedInvoice?.number ?? null,
+    allocations: allocations.filter((a) => a.paymentId === paymentId).map(({ invoiceId: id, amountCents }) => ({ invoiceId: id, amountCents })),
+  }
 }
 
 /** A member's balance in cents: unallocated money − remaining amounts (negative: owes money). */
