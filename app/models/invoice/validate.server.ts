@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { lockMember } from '#app/models/payment/payments.server.ts'
 import { addDays } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
+import { sha256 } from './pdf.server.ts'
 import { formatInvoiceNumber, invoiceTotalCents } from './rules.ts'
 import { buyerOf, sellerOf } from './snapshot.ts'
 
@@ -50,7 +50,7 @@ export async function allocateInvoiceNumber(tx: Tx, { kind, date }: { kind: Invo
 /** Keeps the ISP's current logo by its hash (once) and returns the hash, or null without a logo. */
 async function keepLogo(tx: Tx, isp: IspIdentity) {
   if (!isp.logo || !isp.logoMimeType) return null
-  const sha = createHash('sha256').update(isp.logo).digest('hex')
+  const sha = sha256(isp.logo)
   await tx.$executeRaw`INSERT INTO "IspLogo" (sha256, bytes, "mimeType") VALUES (${sha}, ${Buffer.from(isp.logo)}, ${isp.logoMimeType}) ON CONFLICT DO NOTHING`
   return sha
 }
