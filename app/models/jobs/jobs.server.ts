@@ -19,6 +19,18 @@ export async function lastJobRuns(names: string[]): Promise<Map<string, JobRun>>
   return new Map(rows.map((r) => [r.name, r]))
 }
 
+type FinishedRun = Pick<JobRun, 'state' | 'output'> | undefined
+
+/** The summary a completed run returned (a billing run's: counts, held drafts, members not billed), or null. */
+function summaryOf(run: FinishedRun) {
+  return run?.state === 'completed' && run.output !== null && typeof run.output === 'object' ? (run.output as Record<string, unknown>) : null
+}
+
+const listIn = <T>(run: FinishedRun, key: string): T[] => {
+  const list = summaryOf(run)?.[key]
+  return Array.isArray(list) ? (list as T[]) : []
+}
+
 export type HeldDraft = { memberId: number; username: string; draftId: number; draft: string }
 
 /**
@@ -26,11 +38,7 @@ export type HeldDraft = { memberId: number; username: string; draftId: number; d
  * summary lists them): named on the jobs page and by `coin jobs`, so the month is not left
  * unbilled unnoticed.
  */
-export function heldDraftsOf(run: Pick<JobRun, 'state' | 'output'> | undefined): HeldDraft[] {
-  if (run?.state !== 'completed') return []
-  const held = (run.output as { heldByDrafts?: unknown } | null)?.heldByDrafts
-  return Array.isArray(held) ? (held as HeldDraft[]) : []
-}
+export const heldDraftsOf = (run: FinishedRun) => listIn<HeldDraft>(run, 'heldByDrafts')
 
 export type NotBilledMember = { memberId: number; username: string; reason: 'lineTooLarge' | 'totalTooLarge' | 'failed'; message?: string }
 
@@ -38,13 +46,7 @@ export type NotBilledMember = { memberId: number; username: string; reason: 'lin
  * The members a billing run could not bill (its summary lists them: a line over the cap, a total
  * too large, a failed write), named on the jobs page and by `coin jobs` like the held drafts.
  */
-export function notBilledOf(run: Pick<JobRun, 'state' | 'output'> | undefined): NotBilledMember[] {
-  if (run?.state !== 'completed') return []
-  const notBilled = (run.output as { notBilled?: unknown } | null)?.notBilled
-  return Array.isArray(notBilled) ? (notBilled as NotBilledMember[]) : []
-}
+export const notBilledOf = (run: FinishedRun) => listIn<NotBilledMember>(run, 'notBilled')
 
 /** True when the run stopped early because its worker was stopped (a new run is queued to finish it). */
-export function wasInterrupted(run: Pick<JobRun, 'state' | 'output'> | undefined) {
-  return run?.state === 'completed' && (run.output as { interrupted?: unknown } | null)?.interrupted === true
-}
+export const wasInterrupted = (run: FinishedRun) => summaryOf(run)?.interrupted === true
