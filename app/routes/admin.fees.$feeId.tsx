@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -6,10 +6,11 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { AuditHistory } from '#app/components/audit-history.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ConfirmDeleteForm, ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
+import { FeePaymentFields } from '#app/components/fee-payment-fields.tsx'
+import { ConfirmDeleteForm, ErrorList, Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
 import { loadHistory } from '#app/models/audit/list.server.ts'
-import { FeeEditSchema, FeeIdParams, PAYMENT_METHODS } from '#app/models/fee/fee.schema.ts'
+import { FeeEditSchema, FeeIdParams } from '#app/models/fee/fee.schema.ts'
 import { deleteFee, getFee, updateFee } from '#app/models/fee/fees.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
@@ -103,14 +104,7 @@ export default function EditFee() {
           <Field label={t('fee.startDate')} {...getInputProps(fields.startDate, { type: 'date' })} errors={fields.startDate.errors} />
           <Field label={t('fee.endDate')} {...getInputProps(fields.endDate, { type: 'date' })} errors={fields.endDate.errors} help={t('fee.endDateHelp')} />
         </div>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <SelectField label={t('fee.paymentMethod')} {...getSelectProps(fields.paymentMethod)} errors={fields.paymentMethod.errors}>
-            <option value="">{t('paymentMethods.unknown')}</option>
-            {PAYMENT_METHODS.map((m) => <option key={m} value={m}>{t(`paymentMethods.${m}`)}</option>)}
-          </SelectField>
-          <Field label={t('fee.reference')} {...getInputProps(fields.reference, { type: 'text' })} errors={fields.reference.errors} help={t('fee.referenceHelp')} />
-        </div>
-        <TextareaField label={t('fee.comment')} {...getTextareaProps(fields.comment)} errors={fields.comment.errors} rows={3} />
+        <FeePaymentFields paymentMethod={fields.paymentMethod} reference={fields.reference} comment={fields.comment} />
         <p className="text-sm text-gray-600">{t('edit.help')}</p>
         <SubmitButton pending={pending}>{t('edit.submit')}</SubmitButton>
       </Form>

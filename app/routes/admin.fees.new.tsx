@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react'
+import { getFormProps, getInputProps, useForm } from '@conform-to/react'
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
@@ -7,10 +7,11 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
+import { FeePaymentFields } from '#app/components/fee-payment-fields.tsx'
 import { FeeStatusBadge, useFeeStatusLabels } from '#app/components/fee-status.tsx'
-import { ErrorList, Field, SelectField, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
+import { ErrorList, Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { formatDate } from '#app/components/member-status.tsx'
-import { FeeFieldsSchema, PAYMENT_METHODS, refineFeeDates } from '#app/models/fee/fee.schema.ts'
+import { FeeFieldsSchema, refineFeeDates } from '#app/models/fee/fee.schema.ts'
 import { getMemberFeeStatus, recordFee } from '#app/models/fee/fees.server.ts'
 import { defaultFeeEnd } from '#app/models/fee/rules.ts'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
@@ -144,14 +145,7 @@ export default function NewFee() {
             onChange={() => setEndEdited(true)}
           />
         </div>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <SelectField label={t('fee.paymentMethod')} {...getSelectProps(fields.paymentMethod)} errors={fields.paymentMethod.errors}>
-            <option value="">{t('paymentMethods.unknown')}</option>
-            {PAYMENT_METHODS.map((m) => <option key={m} value={m}>{t(`paymentMethods.${m}`)}</option>)}
-          </SelectField>
-          <Field label={t('fee.reference')} {...getInputProps(fields.reference, { type: 'text' })} errors={fields.reference.errors} help={t('fee.referenceHelp')} />
-        </div>
-        <TextareaField label={t('fee.comment')} {...getTextareaProps(fields.comment)} errors={fields.comment.errors} rows={3} />
+        <FeePaymentFields paymentMethod={fields.paymentMethod} reference={fields.reference} comment={fields.comment} />
         <SubmitButton pending={pending}>{t('new.submit')}</SubmitButton>
       </Form>
     </div>
