@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { DEMO_ADMIN, seedDemo } from '#prisma/seed.ts'
-import { launchChromium, startServer } from './browser.ts'
+import { launchChromium, startServer, submitLogin } from './browser.ts'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -23,9 +23,7 @@ describe('the demo admin', () => {
     await page.goto(`${server.baseUrl}/admin/members`)
     // Not logged in: the login page, which brings us back afterwards.
     await expect.poll(() => page.url()).toContain('/login?redirectTo=%2Fadmin%2Fmembers')
-    await page.getByLabel('Identifiant ou adresse e-mail').fill(DEMO_ADMIN.username)
-    await page.getByLabel('Mot de passe').fill(DEMO_ADMIN.password)
-    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await submitLogin(page, DEMO_ADMIN)
     await page.getByRole('heading', { name: 'Membres' }).waitFor()
 
     await page.getByLabel('Rechercher').fill('moreau')
@@ -66,9 +64,7 @@ describe('the demo admin', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, locale: 'fr-FR' })
     const page = await context.newPage()
     await page.goto(`${server.baseUrl}/login`)
-    await page.getByLabel('Identifiant ou adresse e-mail').fill(DEMO_ADMIN.username)
-    await page.getByLabel('Mot de passe').fill(DEMO_ADMIN.password)
-    await page.getByRole('button', { name: 'Se connecter' }).click()
+    await submitLogin(page, DEMO_ADMIN)
     await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
     await page.goto(`${server.baseUrl}/admin/members?q=dupond`)
     await page.getByText('2 membres', { exact: true }).waitFor()

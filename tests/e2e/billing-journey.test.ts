@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { insertMember } from '#tests/factories/member.ts'
-import { launchChromium, startServer } from './browser.ts'
+import { launchChromium, logIn as logInAs, startServer } from './browser.ts'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -24,16 +24,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function logIn({ username, password }: { username: string; password: string }, { javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled })
-  const page = await context.newPage()
-  await page.goto(`${server.baseUrl}/login`)
-  await page.getByLabel('Identifiant ou adresse e-mail').fill(username)
-  await page.getByLabel('Mot de passe').fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
-  return page
-}
+const logIn = (account: { username: string; password: string }, options?: { javaScriptEnabled?: boolean }) => logInAs(browser, server.baseUrl, account, options)
 
 /** The status badge next to the invoice's title. */
 const badge = (page: Page, label: string) => page.getByText(label, { exact: true }).first()

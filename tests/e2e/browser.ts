@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { createApp } from '../../cli/web.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -21,4 +21,23 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
+}
+
+type Account = { username: string; password: string }
+
+/** Fills and sends the login form of the page (the login page, with or without `redirectTo`). */
+export async function submitLogin(page: Page, { username, password }: Account) {
+  await page.getByLabel('Identifiant ou adresse e-mail').fill(username)
+  await page.getByLabel('Mot de passe').fill(password)
+  await page.getByRole('button', { name: 'Se connecter' }).click()
+}
+
+/** A French page of a new browser context, logged in as `account` and on its dashboard. */
+export async function logIn(browser: Browser, baseUrl: string, account: Account, { javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled })
+  const page = await context.newPage()
+  await page.goto(`${baseUrl}/login`)
+  await submitLogin(page, account)
+  await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
+  return page
 }

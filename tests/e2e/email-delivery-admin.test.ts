@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { pauseError } from '#app/models/email/smtp-failure.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
 import { DEMO_ADMIN, seedDemo } from '#prisma/seed.ts'
-import { launchChromium, startServer } from './browser.ts'
+import { launchChromium, logIn, startServer } from './browser.ts'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -19,16 +19,6 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function loggedIn(): Promise<Page> {
-  const page = await browser.newPage({ locale: 'fr-FR' })
-  await page.goto(`${server.baseUrl}/login`)
-  await page.getByLabel('Identifiant ou adresse e-mail').fill(DEMO_ADMIN.username)
-  await page.getByLabel('Mot de passe').fill(DEMO_ADMIN.password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
-  return page
-}
-
 describe('staff, in Chromium', () => {
   test('see the paused delivery on the overview and the Courriels page, with the server\'s answer, and can ask for a try now', async () => {
     const member = await insertMember()
@@ -39,7 +29,7 @@ describe('staff, in Chromium', () => {
         nextAttemptAt: new Date(Date.now() + 120_000),
       },
     })
-    const page = await loggedIn()
+    const page = await logIn(browser, server.baseUrl, DEMO_ADMIN)
     await page.goto(`${server.baseUrl}/admin`)
     const overview = page.getByRole('alert').filter({ hasText: 'L’envoi des courriels est suspendu' })
     await overview.waitFor()
@@ -59,7 +49,7 @@ describe('staff, in Chromium', () => {
   test('the call for fees lands on a page that says what it did; reloading it calls nobody again', async () => {
     const member = await insertMember({ status: 'MEMBER', firstName: 'Appel', lastName: 'Recharge' })
     const calls = () => prisma.emailMessage.count({ where: { memberId: member.id, template: 'call-for-membership-fees' } })
-    const page = await loggedIn()
+    const page = await logIn(browser, server.baseUrl, DEMO_ADMIN)
     await page.goto(`${server.baseUrl}/admin/members?q=${encodeURIComponent(member.username)}`)
     await page.getByLabel(/Appel Recharge/).check()
     await page.getByRole('button', { name: 'Envoyer l\'appel à cotisation' }).click()

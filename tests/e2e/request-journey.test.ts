@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { prisma } from '#app/utils/db.server.ts'
 import { DEMO_ADMIN, seedDemo } from '#prisma/seed.ts'
 import { insertMember } from '#tests/factories/member.ts'
-import { launchChromium, startServer } from './browser.ts'
+import { launchChromium, logIn as logInAs, startServer } from './browser.ts'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -21,16 +21,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function logIn(username: string, password: string, { javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled })
-  const page = await context.newPage()
-  await page.goto(`${server.baseUrl}/login`)
-  await page.getByLabel('Identifiant ou adresse e-mail').fill(username)
-  await page.getByLabel('Mot de passe').fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
-  return page
-}
+const logIn = (account: { username: string; password: string }, options?: { javaScriptEnabled?: boolean }) => logInAs(browser, server.baseUrl, account, options)
 
 async function requestOffer(page: Page, offer: RegExp, message: string) {
   await page.goto(`${server.baseUrl}/subscriptions`)
@@ -47,7 +38,7 @@ function pendingCard(page: Page, offerName: string) {
 
 describe('a subscription request', () => {
   test('is sent by a member, approved by the admin, then a second one is rejected with a reason the member reads', async () => {
-    const member = await logIn(MEMBER.username, MEMBER.password)
+    const member = await logIn(MEMBER)
     await member.getByRole('link', { name: 'Mes abonnements' }).first().click()
     await member.getByRole('heading', { name: 'Demander une offre' }).waitFor()
     expect(await member.getByText("Vous n'avez pas d'abonnement.").isVisible()).toBe(true)
@@ -56,7 +47,7 @@ describe('a subscription request', () => {
     await requests.getByText('En attente').waitFor()
     expect(await requests.getByText('Je voudrais un VPN pour mon association.').isVisible()).toBe(true)
 
-    const admin = await logIn(DEMO_ADMIN.username, DEMO_ADMIN.password)
+    const admin = await logIn(DEMO_ADMIN)
     await admin.goto(`${server.baseUrl}/admin/requests`)
     const vpn = pendingCard(admin, 'VPN')
     expect(await vpn.getByText('Je voudrais un VPN pour mon association.').isVisible()).toBe(true)
@@ -73,9 +64,9 @@ describe('a subscription request', () => {
     expect(await subscriptions.getByText('1 sept. 2025').isVisible()).toBe(true)
 
     // The second round works without JavaScript, on both sides.
-    const memberNoJs = await logIn(MEMBER.username, MEMBER.password, { javaScriptEnabled: false })
+    const memberNoJs = await logIn(MEMBER, { javaScriptEnabled: false })
     await requestOffer(memberNoJs, /^ADSL\b/, 'Et une ligne ADSL ?')
-    const adminNoJs = await logIn(DEMO_ADMIN.username, DEMO_ADMIN.password, { javaScriptEnabled: false })
+    const adminNoJs = await logIn(DEMO_ADMIN, { javaScriptEnabled: false })
     await adminNoJs.goto(`${server.baseUrl}/admin/requests`)
     await pendingCard(adminNoJs, 'ADSL').getByRole('button', { name: 'Refuser' }).click()
     await pendingCard(adminNoJs, 'ADSL').getByText('Ce champ est obligatoire.').waitFor()

@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { insertMember } from '#tests/factories/member.ts'
 import { HOSTILE_REDIRECTS } from '#tests/fixtures/hostile-redirects.ts'
-import { launchChromium, startServer } from './browser.ts'
+import { launchChromium, startServer, submitLogin } from './browser.ts'
 
 let server: Awaited<ReturnType<typeof startServer>>
 let browser: Browser
@@ -31,18 +31,12 @@ async function newPage({ javaScriptEnabled = true } = {}) {
   return { page, violations, close: () => context.close() }
 }
 
-async function logIn(page: Page, { username, password }: { username: string; password: string }) {
-  await page.getByLabel('Identifiant ou adresse e-mail').fill(username)
-  await page.getByLabel('Mot de passe').fill(password)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-}
-
 describe('after login, a hostile redirectTo lands on the home page of this site', () => {
   for (const javaScriptEnabled of [true, false]) {
     test.each(HOSTILE_REDIRECTS)(`%j (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async (redirectTo) => {
       const { page, close } = await newPage({ javaScriptEnabled })
       await page.goto(`${server.baseUrl}/login?redirectTo=${encodeURIComponent(redirectTo)}`)
-      await logIn(page, MEMBER)
+      await submitLogin(page, MEMBER)
       await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
       const url = new URL(page.url())
       expect(url.origin).toBe(server.baseUrl)
@@ -54,7 +48,7 @@ describe('after login, a hostile redirectTo lands on the home page of this site'
   test('a local redirectTo is where the member ends up', async () => {
     const { page, close } = await newPage({ javaScriptEnabled: false })
     await page.goto(`${server.baseUrl}/login?redirectTo=${encodeURIComponent('/profile?tab=1')}`)
-    await logIn(page, MEMBER)
+    await submitLogin(page, MEMBER)
     await expect.poll(() => page.url()).toBe(`${server.baseUrl}/profile?tab=1`)
     await close()
   })
@@ -98,7 +92,7 @@ describe('security headers', () => {
     // A visitor's page says nothing about a member: no need to keep it out of caches.
     expect(login!.headers()['cache-control']).toBeUndefined()
     await expect.poll(() => page.evaluate(() => '__remixRouteModules' in window)).toBe(true)
-    await logIn(page, STAFF)
+    await submitLogin(page, STAFF)
     await page.getByRole('heading', { name: 'Membres' }).waitFor()
     // A client-side navigation: the route's module loads and its data comes as a fetch.
     const data = page.waitForResponse((r) => r.url().includes('/profile.data'))
