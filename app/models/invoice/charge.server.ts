@@ -2,7 +2,7 @@ import type { Prisma } from '#app/generated/prisma/client.ts'
 import { recordAudit } from '#app/models/audit/audit.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { reconcileMember } from '#app/models/payment/payments.server.ts'
-import { addDays } from '#app/utils/dates.ts'
+import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
 import { draftLabel, queueNewInvoiceEmails } from './invoices.server.ts'
@@ -187,7 +187,7 @@ async function writeBatch(tx: Tx, invoices: PlannedInvoice[], invoiceDate: Date,
   await queueNewInvoiceEmails(tx, ids)
   await recordAudit(tx, invoices.map((invoice, i) => ({
     actorId: null, action: 'invoice.charge' as const, entity: 'invoice' as const, entityId: ids[i], memberId: invoice.memberId,
-    after: { number: numbers[i], totalCents: invoice.totalCents, date: invoiceDate },
+    after: { number: numbers[i], totalCents: invoice.totalCents, date: toIsoDate(invoiceDate) },
   })))
   return { ids, numbers }
 }

@@ -7,6 +7,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { MAX_AMOUNT_CENTS } from '#app/utils/money.ts'
+import { toIsoDate } from '#app/utils/dates.ts'
 import { AMOUNTS_JOIN, REMAINING } from './amounts.server.ts'
 import { lineTotalCents } from './rules.ts'
 import { buyerOf, readBuyer, readSeller, sellerOf } from './snapshot.ts'
@@ -155,7 +156,7 @@ export function deleteDraft(id: number) {
 export function validateDraft({ actorId = null, ...input }: { id: number; today: Date; paymentDelayDays: number } & Actor) {
   return waitingForBillingRun(async (tx) => {
     const { number, memberId, kind, totalCents, dueDate } = await validateInvoiceIn(tx, input)
-    await recordAudit(tx, { actorId, action: 'invoice.validate', entity: 'invoice', entityId: input.id, memberId, after: { number, totalCents, date: input.today, dueDate } })
+    await recordAudit(tx, { actorId, action: 'invoice.validate', entity: 'invoice', entityId: input.id, memberId, after: { number, totalCents, date: toIsoDate(input.today), dueDate: toIsoDate(dueDate) } })
     if (memberId === null) return number
     await reconcileMember(tx, memberId, { actorId })
     if (kind === 'INVOICE') await queueNewInvoiceEmails(tx, [input.id])
@@ -218,7 +219,7 @@ export function createCreditNote({ invoiceId, amountCents, reason, today, paymen
     const { number } = await validateInvoiceIn(tx, { id: note.id, today, paymentDelayDays })
     await recordAudit(tx, [
       { actorId, action: 'invoice.creditNote', entity: 'invoice', entityId: invoiceId, memberId: invoice.memberId, before: { dueCents }, after: { dueCents: dueCents - amountCents, creditNote: number } },
-      { actorId, action: 'invoice.validate', entity: 'invoice', entityId: note.id, memberId: invoice.memberId, after: { number, totalCents: -amountCents, date: today, credits: invoice.number } },
+      { actorId, action: 'invoice.validate', entity: 'invoice', entityId: note.id, memberId: invoice.memberId, after: { number, totalCents: -amountCents, date: toIsoDate(today), credits: invoice.number } },
     ])
     const released = await releaseAllocationsBeyond(tx, invoiceId, dueCents - amountCents)
     await recordAudit(tx, released.map((r) => ({ actorId, action: 'allocation.release' as const, entity: 'allocation' as const, entityId: r.id, memberId: invoice.memberId, before: { amountCents: r.amountCents }, after: { amountCents: r.amountCents - r.freedCents, creditNote: number } })))

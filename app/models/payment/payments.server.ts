@@ -6,6 +6,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { MAX_AMOUNT_CENTS } from '#app/utils/money.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { toIsoDate } from '#app/utils/dates.ts'
 import { PaymentIdParams } from './payment.schema.ts'
 
 type Tx = Prisma.TransactionClient
@@ -117,7 +118,7 @@ function checkAmount(amountCents: number) {
 
 /** What the audit log keeps of a payment. */
 const paymentTrail = (p: { amountCents: number; method: PaymentMethod; date: Date; label: string; forcedInvoiceId?: number | null }) => ({
-  amountCents: p.amountCents, method: p.method, date: p.date, label: p.label, forcedInvoiceId: p.forcedInvoiceId ?? null,
+  amountCents: p.amountCents, method: p.method, date: toIsoDate(p.date), label: p.label, forcedInvoiceId: p.forcedInvoiceId ?? null,
 })
 
 /** Records one payment and reconciles the member's account. */
