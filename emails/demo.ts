@@ -31,6 +31,7 @@ export function demoContext(language: 'fr' | 'en', name: EmailName): EmailContex
       dueDate: day('2025-02-14'),
       totalCents: 1250,
       remainingCents: 1250,
+      paidByCreditCents: 0,
       invoiceUrl: `${BASE_URL}/invoices/42`,
       paymentReference: 'REF-VPN-42',
       iban: 'FR76 3000 6000 0112 3456 7890 189',

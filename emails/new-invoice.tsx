@@ -13,6 +13,8 @@ const fr = {
   button: 'Voir la facture',
   paidByCredit: 'Elle est déjà réglée par votre crédit\u00a0: vous n’avez rien à payer.',
   partlyPaid: (paid: string, remaining: string) => `Votre crédit en a déjà réglé ${paid}\u00a0: il reste ${remaining} à payer.`,
+  paid: 'Elle est déjà réglée, merci\u00a0: vous n’avez rien à payer.',
+  partlyPaidSince: (paid: string, remaining: string) => `${paid} en ont déjà été réglés\u00a0: il reste ${remaining} à payer.`,
   payBefore: (amount: string, date: string) => `Merci de régler ${amount} avant le ${date}, par virement de préférence\u00a0:`,
   pay: (amount: string) => `Merci de régler ${amount}, par virement de préférence\u00a0:`,
   thanks: 'Merci de votre confiance\u00a0!',
@@ -26,6 +28,8 @@ const en: typeof fr = {
   button: 'View the invoice',
   paidByCredit: 'It is already paid by your credit: you have nothing to pay.',
   partlyPaid: (paid, remaining) => `Your credit has already paid ${paid} of it: ${remaining} remains to be paid.`,
+  paid: 'It is already paid, thank you: you have nothing to pay.',
+  partlyPaidSince: (paid, remaining) => `${paid} of it is already paid: ${remaining} remains to be paid.`,
   payBefore: (amount, date) => `Please pay ${amount} by ${date}, preferably by bank transfer:`,
   pay: (amount) => `Please pay ${amount}, preferably by bank transfer:`,
   thanks: 'Thank you for your trust!',
@@ -40,7 +44,8 @@ export function subject(props: Props, context: EmailContext) {
 
 /**
  * A newly validated invoice, with its PDF attached, and what is left to pay when the message is
- * rendered: nothing (the member's credit paid it), a part, or all of it, with how to pay.
+ * rendered: nothing (the member's credit, or a payment since, paid it), a part, or all of it, with
+ * how to pay.
  */
 export default function NewInvoice({ props, context }: { props: Props; context: EmailContext }) {
   const { language } = context
@@ -48,14 +53,17 @@ export default function NewInvoice({ props, context }: { props: Props; context: 
   const euros = (cents: number) => formatEuros(cents, language)
   const lead = t.lead(props.number, formatDate(props.date, language), euros(props.totalCents))
   const remaining = Math.max(props.remainingCents, 0)
+  const paid = props.totalCents - remaining
+  // "By your credit" only when the money was there before the invoice; a payment received since is thanked plainly.
+  const byCredit = paid > 0 && props.paidByCreditCents >= paid
   return (
     <Layout context={context} preview={lead} reason={t.reason(context.isp.name)}>
       <Paragraph>{lead}</Paragraph>
       <Paragraph>{t.attached}</Paragraph>
       <ActionButton href={props.invoiceUrl}>{t.button}</ActionButton>
-      {remaining === 0 ? <Paragraph>{t.paidByCredit}</Paragraph> : (
+      {remaining === 0 ? <Paragraph>{byCredit ? t.paidByCredit : t.paid}</Paragraph> : (
         <>
-          {remaining < props.totalCents ? <Paragraph>{t.partlyPaid(euros(props.totalCents - remaining), euros(remaining))}</Paragraph> : null}
+          {paid > 0 ? <Paragraph>{(byCredit ? t.partlyPaid : t.partlyPaidSince)(euros(paid), euros(remaining))}</Paragraph> : null}
           <Paragraph>{props.dueDate ? t.payBefore(euros(remaining), formatDate(props.dueDate, language)) : t.pay(euros(remaining))}</Paragraph>
           <PaymentDetails iban={props.iban} bic={props.bic} reference={props.paymentReference} language={language} />
         </>

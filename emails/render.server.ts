@@ -30,8 +30,11 @@ export type EmailProps = {
   'welcome': { username: string; setPasswordUrl: string }
   'password-reset': { resetUrl: string; expiresInHours: number }
   'call-for-membership-fees': { when: 'before' | 'at' | 'after'; feeEndDate: Date | null; amountCents: number | null; infoUrl: string | null }
-  /** `remainingCents`: what is left to pay when the message is rendered (0: the member's credit paid it). */
-  'new-invoice': { invoiceId: number; number: string; date: Date; dueDate: Date | null; totalCents: number; remainingCents: number; invoiceUrl: string; paymentReference: string; iban: string; bic: string }
+  /**
+   * `remainingCents`: what is left to pay when the message is rendered; `paidByCreditCents`: how much
+   * of the rest the member's credit (money received before the invoice) paid.
+   */
+  'new-invoice': { invoiceId: number; number: string; date: Date; dueDate: Date | null; totalCents: number; remainingCents: number; paidByCreditCents: number; invoiceUrl: string; paymentReference: string; iban: string; bic: string }
   'unpaid-invoice-reminder': { number: string; date: Date; dueDate: Date; remainingCents: number; invoiceUrl: string; automatic: boolean; paymentReference: string; iban: string; bic: string }
   'subscription-request-received': { offerName: string; requestsUrl: string }
   'subscription-request-approved': { offerName: string; subscriptionDate: Date; subscriptionsUrl: string }

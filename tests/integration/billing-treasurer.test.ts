@@ -236,15 +236,19 @@ describe('invoice emails say what is due when they are sent', () => {
     await quietBilling()
     await prisma.emailMessage.deleteMany({})
     const vpn = await offer('MAIL-VPN', { periodFeeCents: 1000 })
-    const [rich, some, none] = [await insertMember(), await insertMember(), await insertMember()]
-    for (const m of [rich, some, none]) await prisma.subscription.create({ data: { memberId: m.id, offerId: vpn.id, subscriptionDate: d('2045-01-01') } })
+    const [rich, some, none, prompt] = [await insertMember(), await insertMember(), await insertMember(), await insertMember()]
+    for (const m of [rich, some, none, prompt]) await prisma.subscription.create({ data: { memberId: m.id, offerId: vpn.id, subscriptionDate: d('2045-01-01') } })
     await recordPayment({ memberId: rich.id, method: 'TRANSFER', amountCents: 2500, date: d('2044-12-20') })
     await recordPayment({ memberId: some.id, method: 'TRANSFER', amountCents: 300, date: d('2044-12-20') })
 
     const run = await chargeSubscriptions({ date: d('2045-01-31'), today: d('2045-01-31'), paymentDelayDays: 30 })
-    expect(run).toMatchObject({ invoices: 3, pdfs: 3 })
+    expect(run).toMatchObject({ invoices: 4, pdfs: 4 })
+    // A member who pays between the invoice and its email is thanked, not told of a credit.
+    await recordPayment({ memberId: prompt.id, method: 'TRANSFER', amountCents: 1000, date: d('2045-02-01') })
     const { result, byAddress } = await send()
-    expect(result).toMatchObject({ sent: 3, failed: 0 })
+    expect(result).toMatchObject({ sent: 4, failed: 0 })
+    expect(byAddress.get(prompt.email)).toMatch(/Elle est déjà réglée, merci\s: vous n’avez rien à payer\./)
+    expect(byAddress.get(prompt.email)).not.toContain('crédit')
     const richText = byAddress.get(rich.email)!
     expect(richText).toContain('Elle est déjà réglée par votre crédit')
     expect(richText).not.toContain('IBAN')

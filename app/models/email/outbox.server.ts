@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { EmailContext, EmailName, EmailProps, RenderedEmail } from '#emails/render.server.ts'
 import { Prisma } from '#app/generated/prisma/client.ts'
 import { fileTransport, smtpTransport, type Transport } from '#app/integrations/smtp/transport.server.ts'
-import { getRemainingCents } from '#app/models/invoice/amounts.server.ts'
+import { getPaymentState } from '#app/models/invoice/amounts.server.ts'
 import { getInvoicePdf } from '#app/models/invoice/pdf.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -135,7 +135,7 @@ const reviveDates = (value: unknown) =>
 async function currentProps(template: string, props: unknown) {
   if (template !== 'new-invoice') return props
   const invoice = props as EmailProps['new-invoice']
-  return { ...invoice, remainingCents: (await getRemainingCents(invoice.invoiceId)) ?? invoice.remainingCents }
+  return { ...invoice, ...(await getPaymentState(invoice.invoiceId)) }
 }
 
 /** Renders a message queued for later and stores what it says, before its first sending. */

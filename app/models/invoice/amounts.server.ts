@@ -8,9 +8,15 @@ export const AMOUNTS_JOIN = Prisma.sql`
 /** What is left to pay on invoice `i` (with AMOUNTS_JOIN): 0 for drafts and credit notes. */
 export const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
 
-/** What is left to pay on a validated invoice now, in cents (0 when paid, credited or not an invoice); null when there is no such invoice. */
-export async function getRemainingCents(id: number) {
-  const [row] = await prisma.$queryRaw<{ remainingCents: number }[]>`
-    SELECT (${REMAINING})::int AS "remainingCents" FROM "Invoice" i ${AMOUNTS_JOIN} WHERE i.id = ${id}`
-  return row?.remainingCents ?? null
+/**
+ * What is left to pay on a validated invoice now, and how much of it the member's credit paid
+ * (money received before the invoice was validated), in cents; null when there is no such invoice.
+ */
+export async function getPaymentState(id: number) {
+  const [row] = await prisma.$queryRaw<{ remainingCents: number; paidByCreditCents: number }[]>`
+    SELECT (${REMAINING})::int AS "remainingCents",
+           COALESCE((SELECT sum(pa."amountCents") FROM "PaymentAllocation" pa JOIN "Payment" p ON p.id = pa."paymentId"
+                     WHERE pa."invoiceId" = i.id AND p."createdAt" <= i."validatedAt"), 0)::int AS "paidByCreditCents"
+    FROM "Invoice" i ${AMOUNTS_JOIN} WHERE i.id = ${id}`
+  return row ?? null
 }

@@ -185,6 +185,7 @@ export async function queueNewInvoiceEmails(tx: Tx, ids: number[]) {
         invoiceId: invoice.id, number: number!, date: invoice.date, dueDate: invoice.dueDate, totalCents: invoice.totalCents,
         // Until it is rendered: what the member owes now (their credit may have paid part of it).
         remainingCents: invoice.totalCents,
+        paidByCreditCents: 0,
         invoiceUrl: `${baseUrl}/invoices/${invoice.id}`, paymentReference: number!, iban: isp?.iban ?? '', bic: isp?.bic ?? '',
       },
     }
