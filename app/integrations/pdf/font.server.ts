@@ -123,11 +123,70 @@ export const sharedFontkit = {
  * the ToUnicode map. A glyph first reached as a component of another ("E" inside "É", while a
  * subset is encoded) would keep no code point for every later document of the process: "E"
  * would vanish from their text layer, and the bytes would depend on what was rendered before.
+ * Its subsets encode synchronously (see `encodeSubset`).
  */
 function createWithAllGlyphs(bytes: Uint8Array) {
   const font = fontkit.create(bytes)
   for (const codePoint of [...font.characterSet].sort((a, b) => a - b)) font.glyphForCodePoint(codePoint)
+  const createSubset = font.createSubset.bind(font)
+  font.createSubset = () => {
+    const subset = createSubset()
+    subset.encodeStream = () => {
+      const encoded = encodeSubset(subset)
+      const listeners: { data?: (bytes: Uint8Array) => unknown; end?: (bytes: Uint8Array) => unknown } = {}
+      const stream: fontkit.SubsetStream = {
+        on: (event, callback) => {
+          listeners[event] = callback
+          return stream
+        },
+      }
+      queueMicrotask(() => {
+        listeners.data?.(encoded)
+        listeners.end?.(encoded)
+      })
+      return stream
+    }
+    return subset
+  }
   return font
+}
+
+/** The writer fontkit encodes a subset into (restructure's EncodeStream, a Readable stream). */
+type EncodeStream = { push: (chunk: Uint8Array | null) => boolean; end: () => void }
+type EncodableSubset = fontkit.Subset & { encode: (stream: EncodeStream) => void }
+let EncodeStreamClass: (new () => EncodeStream) | undefined
+
+/**
+ * fontkit does not export its writer's class: take it from a stream that fontkit's own
+ * `encodeStream` makes for a spare subset of the same font (which it then encodes once, unused).
+ */
+function writerClass(subset: fontkit.Subset) {
+  const prototype: { constructor: new (font: unknown) => fontkit.Subset; encodeStream: () => { constructor: unknown } } = Object.getPrototypeOf(subset)
+  const spare = new prototype.constructor((subset as fontkit.Subset & { font: unknown }).font)
+  return prototype.encodeStream.call(spare).constructor as new () => EncodeStream
+}
+
+/**
+ * A font subset's bytes, encoded synchronously. fontkit's `encodeStream` runs the encoder and
+ * emits its chunks through the browser `process.nextTick` shim bundled with it, which waits
+ * on `setTimeout`: about 1 ms of idle time per font and so per document's two fonts, a quarter
+ * of a document's time. This runs the same encoder into the same writer, collecting its chunks
+ * as they are pushed: the same bytes, without waiting.
+ */
+function encodeSubset(subset: fontkit.Subset) {
+  EncodeStreamClass ??= writerClass(subset)
+  const parts: Uint8Array[] = []
+  const stream = new EncodeStreamClass()
+  stream.push = (chunk) => {
+    if (chunk) parts.push(chunk)
+    return true
+  }
+  ;(subset as EncodableSubset).encode(stream)
+  stream.end()
+  // A plain Uint8Array, not a Buffer: Buffer#slice returns a view, and tables are copied with slice.
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
+  parts.reduce((at, part) => (bytes.set(part, at), at + part.length), 0)
+  return bytes
 }
 
 /** Reads a TrueType file and returns it reduced to KEPT_RANGES, with the advance widths (em) of the code points it maps. */
@@ -141,7 +200,7 @@ async function reduceFont(path: string) {
       if (font.hasGlyphForCodePoint(codePoint)) cmap.set(codePoint, subset.includeGlyph(font.glyphForCodePoint(codePoint)))
     }
   }
-  const tables = withoutHinting(readTables(await encodeSubset(subset)))
+  const tables = withoutHinting(readTables(encodeSubset(subset)))
   const originalTables = readTables(original)
   tables.set('cmap', encodeCmap(cmap))
   tables.set('name', filterNameTable(requireTable(originalTables, 'name')))
@@ -149,22 +208,6 @@ async function reduceFont(path: string) {
   tables.set('post', postVersion3(requireTable(originalTables, 'post')))
   const advances = new Map([...cmap.keys()].map((codePoint) => [codePoint, font.glyphForCodePoint(codePoint).advanceWidth / font.unitsPerEm]))
   return { bytes: writeFont(tables), advances }
-}
-
-/** Collects fontkit's streamed subset (glyf, loca, hmtx, head, hhea, maxp and hinting tables). */
-function encodeSubset(subset: fontkit.Subset) {
-  return new Promise<Uint8Array>((resolve) => {
-    const parts: Uint8Array[] = []
-    subset
-      .encodeStream()
-      .on('data', (bytes) => parts.push(bytes))
-      .on('end', () => {
-        // A plain Uint8Array, not a Buffer: Buffer#slice returns a view, and tables are copied with slice.
-        const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
-        parts.reduce((at, part) => (bytes.set(part, at), at + part.length), 0)
-        resolve(bytes)
-      })
-  })
 }
 
 /** The tables of a TrueType file by tag, as views on its bytes. */
