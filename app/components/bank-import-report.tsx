@@ -4,6 +4,9 @@ import { formatDate } from '#app/components/member-status.tsx'
 import type { BankImportSummary, PreviewLine, PreviewSection } from '#app/models/payment/bank-import.server.ts'
 import { formatEuros } from '#app/utils/money.ts'
 
+/** The address of a page of a section of the preview. */
+export type PageHref = (key: PreviewSection['key'], page: number) => string
+
 export type BankImportReport = {
   intent: 'preview' | 'commit'
   fileName: string
@@ -16,10 +19,10 @@ export type BankImportReport = {
 
 /**
  * What a bank statement gives: the summary, the count of each outcome (to record, and each reason
- * a line is not), then each outcome's lines a page at a time. In a preview the page buttons post
- * the import form again (`formId`), which still carries the file: no JavaScript needed.
+ * a line is not), then each outcome's lines a page at a time. In a preview the pages are plain
+ * links (`pageHref` gives the address of a section's page): no JavaScript needed.
  */
-export function BankImportReportView({ report, formId }: { report: BankImportReport; formId: string | null }) {
+export function BankImportReportView({ report, pageHref }: { report: BankImportReport; pageHref: PageHref | null }) {
   const { t, i18n } = useTranslation('bankImport')
   const lang = i18n.language
   const { summary } = report
@@ -52,12 +55,12 @@ export function BankImportReportView({ report, formId }: { report: BankImportRep
           </tbody>
         </table>
       ) : null}
-      {report.sections.map((section) => <SectionTable key={section.key} section={section} title={title(section.key)} formId={formId} />)}
+      {report.sections.map((section) => <SectionTable key={section.key} section={section} title={title(section.key)} pageHref={pageHref} />)}
     </section>
   )
 }
 
-function SectionTable({ section, title, formId }: { section: PreviewSection; title: string; formId: string | null }) {
+function SectionTable({ section, title, pageHref }: { section: PreviewSection; title: string; pageHref: PageHref | null }) {
   const { t, i18n } = useTranslation('bankImport')
   const lang = i18n.language
   const cell = 'px-3 py-2'
@@ -96,11 +99,11 @@ function SectionTable({ section, title, formId }: { section: PreviewSection; tit
           </tbody>
         </table>
       </div>
-      {formId && section.pageCount > 1 ? (
+      {pageHref && section.pageCount > 1 ? (
         <nav aria-label={t('report.pagesOf', { title })} className="flex items-center gap-3 text-sm">
-          {section.page > 1 ? <button type="submit" form={formId} name="show" value={`${section.key}:${section.page - 1}`} className="btn-secondary" formNoValidate>← {t('report.previous')}</button> : null}
+          {section.page > 1 ? <Link to={pageHref(section.key, section.page - 1)} preventScrollReset className="btn-secondary">← {t('report.previous')}</Link> : null}
           <span>{t('report.page', { page: section.page, pageCount: section.pageCount })}</span>
-          {section.page < section.pageCount ? <button type="submit" form={formId} name="show" value={`${section.key}:${section.page + 1}`} className="btn-secondary" formNoValidate>{t('report.next')} →</button> : null}
+          {section.page < section.pageCount ? <Link to={pageHref(section.key, section.page + 1)} preventScrollReset className="btn-secondary">{t('report.next')} →</Link> : null}
         </nav>
       ) : null}
     </div>

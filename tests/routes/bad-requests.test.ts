@@ -25,12 +25,15 @@ const QUERIES = [
   `status=${encodeURIComponent(NUL)}`,
   `from=0000-01-01&to=9999-99-99`,
   `redirectTo=${encodeURIComponent(NUL)}`,
+  `statement=${encodeURIComponent(NUL)}&show=${encodeURIComponent(NUL)}`,
+  `statement=${'f'.repeat(64)}&encoding=${encodeURIComponent(NUL)}&delimiter=${HUGE}&columns=${encodeURIComponent(NUL)}&show=toRecord:${HUGE}`,
 ]
 /** Field names the forms use; each hostile body fills all of them. */
 const FIELDS = [
   'intent', 'id', 'ids', 'memberId', 'member', 'invoiceId', 'offerId', 'subscriptionId', 'paymentId', 'allocationId', 'lineId', 'feeId', 'moveTo',
   'amount', 'unitPrice', 'quantity', 'vat', 'date', 'startDate', 'endDate', 'subscriptionDate', 'resignDate', 'dueDate', 'label', 'reason', 'comment',
   'q', 'status', 'email', 'username', 'firstName', 'lastName', 'password', 'method', 'reference', 'name', 'language', 'redirectTo', 'message',
+  'statement', 'encoding', 'delimiter', 'columns',
 ]
 
 type Body = { name: string; headers: Record<string, string>; body: string }

@@ -166,6 +166,15 @@ describe('amounts and dates', () => {
     expect(parsed.lines.map((l) => [l.lineNumber, l.label])).toEqual([[3, 'two lines'], [5, 'after']])
     expect(fileError(() => parseBankFile(utf8('date;amount;label\n2025-03-05;1;"never closed\n2025-03-06;2;x\n')))).toMatchObject({ code: 'csvSyntax', field: 'file' })
   })
+
+  test('quoted cells read the same whether every cell is quoted, some are, or a quote sits inside a bare cell', () => {
+    const read = (text: string) => parseBankFile(utf8(text)).lines.map((l) => [l.lineNumber, l.date, l.amountCents, l.label])
+    const expected = [[2, '2025-03-05', 1250, 'VIR "DUPONT" ; REF-VPN-42'], [3, '2025-03-06', -200, 'two lines'], [5, '2025-03-07', 300, 'x']]
+    expect(read('"date";"amount";"label"\n"2025-03-05" ; "12,50";"VIR ""DUPONT"" ; REF-VPN-42"\n"2025-03-06";"-2,00";"two\nlines"\n2025-03-07;3;x\n')).toEqual(expected)
+    expect(read('date;amount;label\n2025-03-05;12,50;"VIR ""DUPONT"" ; REF-VPN-42"\n2025-03-06;-2,00;"two\nlines"\n  2025-03-07 ;3; x\n')).toEqual(expected)
+    // A quote inside a bare cell is kept as it is.
+    expect(read('date;amount;label\n2025-03-05;12,50;VIR "DUPONT" ; REF-VPN-42\n2025-03-06;-2,00;"two\nlines"\n2025-03-07;3;x')).toEqual([[2, '2025-03-05', 1250, 'VIR "DUPONT"'], ...expected.slice(1)])
+  })
 })
 
 describe('import keys', () => {

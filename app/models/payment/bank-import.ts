@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { parse } from 'csv-parse/sync'
 import { normalizeReference } from './bank-references.ts'
 
@@ -286,6 +286,83 @@ function resolveColumns(header: string[], mapping: ColumnMapping): { columns: Re
   return missing.length ? { missing } : { columns: { date, label, ...amounts } }
 }
 
+type CsvRow = { cells: string[]; lineNumber: number }
+
+/** Any CSV, read by csv-parse: each record with the number of its first line. Throws on broken quoting. */
+function readCsv(text: string, delimiter: string): CsvRow[] {
+  // Each record starts with the number of its first line (its end line minus its quoted line breaks).
+  const records: string[][] = parse(text, {
+    delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true,
+    on_record: (record: string[], context) => [String(context.lines - record.join('').split('\n').length + 1), ...record],
+  })
+  return records.map(([line, ...cells]) => ({ cells, lineNumber: Number(line) }))
+}
+
+/**
+ * The records of a regular CSV text (lines with no quote, or cells wholly quoted with `""` for a
+ * quote), as readCsv gives them, about ten times faster; null when a quote needs csv-parse's
+ * judgement (a quote inside a bare cell, text after a closing quote, a quote never closed).
+ * `text` has `\n` line ends.
+ */
+function readRegularCsv(text: string, delimiter: string): CsvRow[] | null {
+  const rows: CsvRow[] = []
+  const length = text.length
+  let line = 1
+  let pos = 0
+  while (pos < length) {
+    const newline = text.indexOf('\n', pos)
+    const end = newline < 0 ? length : newline
+    const raw = text.slice(pos, end)
+    if (!raw.includes('"')) {
+      rows.push({ cells: raw.split(delimiter).map((cell) => cell.trim()), lineNumber: line })
+      line += 1
+      pos = end + 1
+      continue
+    }
+    const first = line
+    const cells: string[] = []
+    let i = pos
+    for (;;) {
+      let start = i
+      while (start < length && text[start] !== delimiter && text[start] !== '\n' && text[start].trim() === '') start += 1
+      let next: number
+      if (text[start] === '"') {
+        let value = ''
+        let k = start + 1
+        for (;;) {
+          const quote = text.indexOf('"', k)
+          if (quote < 0) return null
+          value += text.slice(k, quote)
+          if (text[quote + 1] !== '"') { k = quote + 1; break }
+          value += '"'
+          k = quote + 2
+        }
+        for (let c = text.indexOf('\n', start); c >= 0 && c < k; c = text.indexOf('\n', c + 1)) line += 1
+        while (k < length && text[k] !== delimiter && text[k] !== '\n' && text[k].trim() === '') k += 1
+        if (k < length && text[k] !== delimiter && text[k] !== '\n') return null
+        cells.push(value)
+        next = k
+      } else {
+        let stop = start
+        while (stop < length && text[stop] !== delimiter && text[stop] !== '\n') stop += 1
+        const cell = text.slice(i, stop)
+        if (cell.includes('"')) return null
+        cells.push(cell.trim())
+        next = stop
+      }
+      if (next < length && text[next] === delimiter) {
+        i = next + 1
+        continue
+      }
+      rows.push({ cells, lineNumber: first })
+      line += 1
+      pos = next + 1
+      break
+    }
+  }
+  return rows
+}
+
 const HEADER_SEARCH_ROWS = 20
 
 /**
@@ -296,16 +373,9 @@ const HEADER_SEARCH_ROWS = 20
 export function parseBankFile(bytes: Uint8Array, options: ParseBankFileOptions = {}): { lines: ParsedLine[]; problems: LineProblem[]; delimiter: string; header: string[] } {
   const text = decodeBankFile(bytes, options.encoding).replace(/\r\n?/g, '\n')
   const delimiter = options.delimiter ?? detectDelimiter(text)
-  let rows: { cells: string[]; lineNumber: number }[]
+  let rows: CsvRow[]
   try {
-    // Each record starts with the number of its first line (its end line minus its quoted line breaks).
-    const records = parse(text, {
-      delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, trim: true,
-      on_record: (record, context) => [String(context.lines - record.join('').split('\n').length + 1), ...record],
-    })
-    rows = records
-      .map(([line, ...cells]) => ({ cells, lineNumber: Number(line) }))
-      .filter((row) => row.cells.some((cell) => cell !== ''))
+    rows = (readRegularCsv(text, delimiter) ?? readCsv(text, delimiter)).filter((row) => row.cells.some((cell) => cell !== ''))
   } catch (error) {
     const line = error && typeof error === 'object' && 'lines' in error ? Number(error.lines) : 0
     throw new BankFileError({ code: 'csvSyntax', field: 'file', params: { line }, message: `The file is not readable CSV (line ${line}): ${error instanceof Error ? error.message : String(error)}` })
@@ -333,7 +403,8 @@ export function parseBankFile(bytes: Uint8Array, options: ParseBankFileOptions =
   const occurrences = new Map<string, number>()
   for (const { cells, lineNumber } of rows.slice(found.index + 1)) {
     const cell = (index: number | undefined) => (index === undefined ? '' : cells[index] ?? '')
-    const label = columns.label.map((index) => cell(index)).filter(Boolean).join(' ').replace(/\s+/g, ' ')
+    const joined = columns.label.length === 1 ? cell(columns.label[0]) : columns.label.map((index) => cell(index)).filter(Boolean).join(' ')
+    const label = /\s\s|[^\S ]/.test(joined) ? joined.replace(/\s+/g, ' ') : joined
     const problem = (column: ColumnKey, value: string, code: LineProblemCode, why: string) =>
       problems.push({ lineNumber, column, value, code, label, message: `line ${lineNumber}, column ${column}: ${why} ("${value}")` })
     const dateText = cell(columns.date)
@@ -344,7 +415,7 @@ export function parseBankFile(bytes: Uint8Array, options: ParseBankFileOptions =
     const identity = `${date}|${amount}|${normalizeReference(label)}`
     const occurrence = occurrences.get(identity) ?? 0
     occurrences.set(identity, occurrence + 1)
-    lines.push({ lineNumber, date, amountCents: amount, label, importKey: createHash('sha256').update(`${identity}|${occurrence}`).digest('hex') })
+    lines.push({ lineNumber, date, amountCents: amount, label, importKey: hash('sha256', `${identity}|${occurrence}`) })
   }
   return { lines, problems, delimiter, header: rows[found.index].cells }
 }
