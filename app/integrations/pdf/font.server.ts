@@ -129,8 +129,10 @@ function createWithAllGlyphs(bytes: Uint8Array) {
   const font = fontkit.create(bytes)
   for (const codePoint of [...font.characterSet].sort((a, b) => a - b)) font.glyphForCodePoint(codePoint)
   const createSubset = font.createSubset.bind(font)
+  const addGlyph = cachedGlyphs(font)
   font.createSubset = () => {
     const subset = createSubset()
+    ;(subset as SubsetInternals)._addGlyph = addGlyph
     subset.encodeStream = () => {
       const encoded = encodeSubset(subset)
       const listeners: { data?: (bytes: Uint8Array) => unknown; end?: (bytes: Uint8Array) => unknown } = {}
@@ -149,6 +151,59 @@ function createWithAllGlyphs(bytes: Uint8Array) {
     return subset
   }
   return font
+}
+
+/** What fontkit's TrueType subset keeps while it encodes (TTFSubset, not in its types). */
+type SubsetInternals = fontkit.Subset & {
+  glyf: Uint8Array[]
+  loca: { offsets: number[] }
+  hmtx: { metrics: { advance: number; bearing: number }[] }
+  offset: number
+  _addGlyph: (this: SubsetInternals, glyphId: number) => number
+}
+type FontInternals = fontkit.Font & {
+  loca: { offsets: number[] }
+  _getTableStream: (tag: string) => { pos: number; readBuffer: (length: number) => Uint8Array }
+}
+type DecodedGlyph = { numberOfContours: number; components?: { glyphID: number; pos: number }[] } | null
+type GlyphInternals = fontkit.Glyph & { _decode: () => DecodedGlyph; _getMetrics: () => { leftBearing: number } }
+
+/**
+ * fontkit's TTFSubset#_addGlyph with what it reads from the font kept per glyph: it decodes the
+ * glyph and copies its bytes again for every subset, that is for every document (most of the
+ * cost of encoding a subset). Adds the same bytes, offsets and metrics in the same order: a
+ * composite glyph's components are included, and their new ids written into a copy of its bytes.
+ */
+function cachedGlyphs(font: fontkit.Font) {
+  const glyphs = new Map<number, { bytes: Uint8Array; components: { glyphID: number; pos: number }[]; advance: number; bearing: number }>()
+  const read = (glyphId: number) => {
+    const internals = font as FontInternals
+    const glyph = font.getGlyph(glyphId) as GlyphInternals
+    const decoded = glyph._decode()
+    const stream = internals._getTableStream('glyf')
+    stream.pos += internals.loca.offsets[glyphId]
+    const bytes = Uint8Array.prototype.slice.call(stream.readBuffer(internals.loca.offsets[glyphId + 1] - internals.loca.offsets[glyphId]))
+    const components = decoded && decoded.numberOfContours < 0 ? (decoded.components ?? []).map(({ glyphID, pos }) => ({ glyphID, pos })) : []
+    return { bytes, components, advance: glyph.advanceWidth, bearing: glyph._getMetrics().leftBearing }
+  }
+  return function addGlyph(this: SubsetInternals, glyphId: number) {
+    let glyph = glyphs.get(glyphId)
+    if (!glyph) glyphs.set(glyphId, (glyph = read(glyphId)))
+    let bytes = glyph.bytes
+    if (glyph.components.length > 0) {
+      bytes = bytes.slice()
+      for (const { glyphID, pos } of glyph.components) {
+        const id = this.includeGlyph(glyphID)
+        bytes[pos] = id >> 8
+        bytes[pos + 1] = id & 0xff
+      }
+    }
+    this.glyf.push(bytes)
+    this.loca.offsets.push(this.offset)
+    this.hmtx.metrics.push({ advance: glyph.advance, bearing: glyph.bearing })
+    this.offset += bytes.length
+    return this.glyf.length - 1
+  }
 }
 
 /** The writer fontkit encodes a subset into (restructure's EncodeStream, a Readable stream). */
