@@ -30,7 +30,7 @@ type Measured = { seconds: number; peakMegabytes: number; stdout: string }
 /** Runs the command under GNU time: wall seconds and maximum resident set size. */
 async function runCharge(env: NodeJS.ProcessEnv): Promise<Measured> {
   const timeFile = path.join(os.tmpdir(), `coin-bench-time-${randomBytes(4).toString('hex')}`)
-  const { stdout } = await promisify(execFile)('/usr/bin/time', ['-o', timeFile, '-f', '%e %M', process.execPath, path.join(ROOT, 'bin/coin.js'), 'charge_subscriptions', '--date', DATE, '--antidate'], {
+  const { stdout } = await promisify(execFile)('/usr/bin/time', ['-o', timeFile, '-f', '%e %M', path.join(ROOT, 'bin/coin.js'), 'charge_subscriptions', '--date', DATE, '--antidate'], {
     env, maxBuffer: 16 * 2 ** 20,
   })
   const [seconds, kilobytes] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number)

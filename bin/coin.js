@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
 // The `coin` command. TypeScript sources run through tsx, so nothing needs compiling first.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'

@@ -23,7 +23,7 @@ const RESTART_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000]
  */
 function forkPiece(command: 'web' | 'worker') {
   const child = fork(path.join(PROJECT_ROOT, 'bin', 'coin.js'), [command], {
-    env: { ...process.env, NODE_ENV: 'production', SESSION_SECRET: getEnv().SESSION_SECRET, COIN_PREFORKED: '1' },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, NODE_ENV: 'production', SESSION_SECRET: getEnv().SESSION_SECRET, COIN_PREFORKED: '1' },
     stdio: 'inherit',
   })
   return Object.assign(child, { go: (databaseUrl: string) => child.send({ type: 'go', databaseUrl }) })

@@ -1,6 +1,16 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { renderInvoicePdf, type InvoicePdfData } from './invoice-pdf.server.ts'
+import type { InvoicePdfData } from './invoice-pdf.server.ts'
+
+/**
+ * Renders a document in the calling thread. The renderer (pdf-lib, fontkit and the fonts, about
+ * 80 MB) is loaded on first use, so a process whose documents all render in pool threads never
+ * loads it.
+ */
+export async function renderInThisThread(data: InvoicePdfData) {
+  const { renderInvoicePdf } = await import('./invoice-pdf.server.ts')
+  return renderInvoicePdf(data)
+}
 
 export type PdfPool = {
   /** Renders one document; the promise settles with that document's bytes or error. */
@@ -10,7 +20,7 @@ export type PdfPool = {
 }
 
 type Job = { id: number; data: InvoicePdfData; resolve: (pdf: Uint8Array) => void; reject: (error: unknown) => void }
-type Thread = { worker: Worker; job: Job | null }
+type Thread = { worker: Worker; jobs: Map<number, Job> }
 type Reply = { id: number; pdf?: Uint8Array; error?: unknown }
 
 /**
@@ -21,29 +31,36 @@ const WORKER_FILE = createRequire(import.meta.url).resolve('#app/integrations/pd
 
 /**
  * A thread renders one small document at a time: a small young generation and old space make
- * it collect garbage often instead of growing (the monthly run must stay well under 600 MB).
+ * it collect garbage often instead of growing (the monthly run must stay under 500 MB).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 }
 
 /**
- * Spreads PDF rendering over `threads` worker threads (one job at a time each, in a FIFO
- * queue); PDF work is CPU-bound, so the monthly run uses every core. With 0 or 1 thread,
+ * Jobs sent ahead to a thread, which renders them one after the other: a thread that finishes a
+ * document starts the next at once, instead of waiting for the calling thread (busy with the
+ * database during the monthly run) to hand it one.
+ */
+const JOBS_PER_THREAD = 4
+
+/**
+ * Spreads PDF rendering over `threads` worker threads (jobs in a FIFO queue, a few sent ahead
+ * to each thread); PDF work is CPU-bound, so the monthly run uses every core. With 0 or 1 thread,
  * documents render in the calling thread and no worker starts. Threads start with the first
  * document.
  */
 export function createPdfPool({ threads }: { threads: number }): PdfPool {
-  if (threads <= 1) return { render: renderInvoicePdf, close: async () => {} }
+  if (threads <= 1) return { render: renderInThisThread, close: async () => {} }
   const queue: Job[] = []
   let pool: Thread[] = []
   let nextId = 1
   let closed = false
 
   const dispatch = () => {
-    for (const thread of pool) {
-      if (thread.job) continue
-      const job = queue.shift()
-      if (!job) break
-      thread.job = job
+    while (queue.length > 0) {
+      const thread = pool.reduce<Thread | undefined>((least, t) => (t.jobs.size < JOBS_PER_THREAD && (!least || t.jobs.size < least.jobs.size) ? t : least), undefined)
+      if (!thread) break
+      const job = queue.shift()!
+      thread.jobs.set(job.id, job)
       thread.worker.ref()
       thread.worker.postMessage({ id: job.id, data: job.data })
     }
@@ -52,22 +69,22 @@ export function createPdfPool({ threads }: { threads: number }): PdfPool {
   /** A worker that died (not a failed render: those come back as replies) leaves the pool. */
   const drop = (thread: Thread, error: unknown) => {
     pool = pool.filter((t) => t !== thread)
-    thread.job?.reject(error)
-    thread.job = null
+    for (const job of thread.jobs.values()) job.reject(error)
+    thread.jobs.clear()
     if (pool.length === 0) for (const job of queue.splice(0)) job.reject(error)
     else dispatch()
   }
 
   const start = () => {
     // No execArgv: a parent run with `tsx` would pass its loader twice (the worker registers it).
-    const thread: Thread = { worker: new Worker(WORKER_FILE, { execArgv: [], resourceLimits: WORKER_LIMITS }), job: null }
+    const thread: Thread = { worker: new Worker(WORKER_FILE, { execArgv: [], resourceLimits: WORKER_LIMITS }), jobs: new Map() }
     thread.worker.on('message', ({ id, pdf, error }: Reply) => {
-      const job = thread.job
-      if (!job || job.id !== id) return
-      thread.job = null
+      const job = thread.jobs.get(id)
+      if (!job) return
+      thread.jobs.delete(id)
       if (pdf) job.resolve(pdf)
       else job.reject(error)
-      if (queue.length === 0) thread.worker.unref()
+      if (queue.length === 0 && thread.jobs.size === 0) thread.worker.unref()
       dispatch()
     })
     thread.worker.on('error', (error) => drop(thread, error))
@@ -97,7 +114,7 @@ export function createPdfPool({ threads }: { threads: number }): PdfPool {
     async close() {
       closed = true
       const error = new Error('the PDF pool was closed before the document was rendered')
-      for (const job of [...queue.splice(0), ...pool.flatMap((t) => (t.job ? [t.job] : []))]) job.reject(error)
+      for (const job of [...queue.splice(0), ...pool.flatMap((t) => [...t.jobs.values()])]) job.reject(error)
       const workers = pool.map((t) => t.worker)
       pool = []
       await Promise.all(workers.map((worker) => worker.terminate()))

@@ -7,7 +7,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
 import { draftLabel, queueNewInvoiceEmails } from './invoices.server.ts'
 import { billingMonth, planMemberInvoice, type ChargeableSubscription, type NotBilledReason, type PlannedLine, type SkipReason } from './charge.ts'
-import { invoicesMissingPdf, storeMissingPdfs, type Render } from './pdf.server.ts'
+import { invoicesMissingPdf, loadMissingPdfData, renderPdfs, storePdfs, type Render } from './pdf.server.ts'
 import { allocateInvoiceNumbers, captureIdentities, refusingTakenNumbers } from './validate.server.ts'
 
 type Tx = Prisma.TransactionClient
@@ -207,22 +207,39 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
   const summary = emptySummary(start.toISOString().slice(0, 7), dryRun, members.length)
 
   // PDFs are rendered a batch at a time, one batch after the other. A stopped run still renders
-  // the PDFs of the batches it committed (one batch at most is in flight), but not those an
-  // earlier run left missing: the next run, or the first download, renders them.
+  // the PDFs of the batches it committed (one batch at most rendering, one waiting), but not
+  // those an earlier run left missing: the next run, or the first download, renders them. A
+  // batch's invoices are read while the batch before renders, and its PDFs stored while the batch
+  // after renders, so that the PDF threads do not wait for the database between batches.
   let pdfWork = Promise.resolve()
-  const renderPdfs = (ids: number[], { leftByEarlierRun = false } = {}) => {
+  let storing = Promise.resolve()
+  let storeFailure: { error: unknown } | undefined
+  const renderBatchPdfs = (ids: number[], { leftByEarlierRun = false } = {}) => {
     const previous = pdfWork
-    pdfWork = (async () => {
+    const previousStoring = storing
+    // Read now, unless an earlier run left these (all of them are queued at once).
+    const loading = leftByEarlierRun ? undefined : loadMissingPdfData(ids)
+    loading?.catch(() => {}) // awaited below; handled here so a failure waits for its turn
+    const rendered = (async () => {
       await previous
-      if (leftByEarlierRun && signal?.aborted) return
+      if (storeFailure) throw storeFailure.error
+      if (leftByEarlierRun && signal?.aborted) return []
       const began = performance.now()
-      summary.pdfs += await storeMissingPdfs(ids, render)
+      const pdfs = await renderPdfs(await (loading ?? loadMissingPdfData(ids)), render)
       summary.pdfMs += performance.now() - began
+      return pdfs
     })()
+    pdfWork = rendered.then(() => {})
+    storing = (async () => {
+      const pdfs = await rendered
+      await previousStoring
+      summary.pdfs += await storePdfs(pdfs)
+    })()
+    storing.catch((error: unknown) => (storeFailure ??= { error }))
   }
   if (!dryRun) {
     const missing = await invoicesMissingPdf()
-    for (let i = 0; i < missing.length; i += batchSize) renderPdfs(missing.slice(i, i + batchSize), { leftByEarlierRun: true })
+    for (let i = 0; i < missing.length; i += batchSize) renderBatchPdfs(missing.slice(i, i + batchSize), { leftByEarlierRun: true })
   }
 
   /** Plans, writes and validates the invoices of `batch` in one transaction; null when it writes nothing. */
@@ -242,9 +259,11 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
     if (!written) return
     summary.firstNumber ??= written.numbers[0]
     summary.lastNumber = written.numbers.at(-1)!
-    // Wait for the previous batch's PDFs before queueing these: at most one batch in flight.
-    await pdfWork
-    renderPdfs(written.ids)
+    // Queue these PDFs (their invoices are read now), then wait for the previous batch's to
+    // be rendered: at most one batch rendering and one waiting.
+    const previous = pdfWork
+    renderBatchPdfs(written.ids)
+    await previous
   }
 
   for (let i = 0; i < members.length; i += batchSize) {
@@ -276,5 +295,6 @@ export async function chargeSubscriptions(options: ChargeOptions): Promise<Charg
     onProgress?.({ done: Math.min(i + batchSize, members.length), total: members.length })
   }
   await pdfWork
+  await storing
   return summary
 }

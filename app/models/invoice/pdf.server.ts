@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Prisma } from '#app/generated/prisma/client.ts'
-import { renderInvoicePdf, type InvoicePdfData } from '#app/integrations/pdf/invoice-pdf.server.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import type { InvoicePdfData } from '#app/integrations/pdf/invoice-pdf.server.ts'
+import { renderInThisThread } from '#app/integrations/pdf/pdf-pool.server.ts'
+import { databasePool, prisma } from '#app/utils/db.server.ts'
 import { readBuyer, readSeller } from './snapshot.ts'
 
 /**
@@ -55,21 +56,42 @@ function toPdfData(invoice: PdfSource, logos: Map<string, Logo>): InvoicePdfData
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
-/**
- * Renders and stores the PDFs of validated invoices that have none yet, `render` doing the
- * work (the main thread, or a pool of threads for the monthly run). A PDF already stored is
- * never replaced: the UPDATE only writes where none is, and the database refuses the rest.
- */
-export async function storeMissingPdfs(ids: number[], render: Render = renderInvoicePdf) {
-  if (ids.length === 0) return 0
+/** What the PDFs of these validated invoices print, for those that have none stored yet. */
+export async function loadMissingPdfData(ids: number[]) {
+  if (ids.length === 0) return []
   const invoices = await prisma.invoice.findMany({ where: { id: { in: ids }, validated: true, pdfSha256: null }, select: pdfSelect })
   const logos = await loadLogos(invoices)
-  const pdfs = await Promise.all(invoices.map(async (invoice) => ({ id: invoice.id, pdf: await render(toPdfData(invoice, logos)) })))
+  return invoices.map((invoice) => ({ id: invoice.id, data: toPdfData(invoice, logos) }))
+}
+
+/** Renders the documents of `loadMissingPdfData`, `render` doing the work. */
+export function renderPdfs(sources: { id: number; data: InvoicePdfData }[], render: Render = renderInThisThread) {
+  return Promise.all(sources.map(async ({ id, data }) => ({ id, pdf: await render(data) })))
+}
+
+/**
+ * Stores rendered PDFs, in one statement. A PDF already stored is never replaced: the UPDATE
+ * only writes where none is, and the database refuses the rest. The bytes go to PostgreSQL as
+ * binary parameters (see databasePool): through Prisma, a month of PDFs made gigabytes of
+ * transient strings.
+ */
+export async function storePdfs(pdfs: { id: number; pdf: Uint8Array }[]) {
   if (pdfs.length === 0) return 0
-  return prisma.$executeRaw`
-    UPDATE "Invoice" i SET pdf = v.pdf, "pdfSha256" = v.sha
-    FROM unnest(${pdfs.map((p) => p.id)}::int[], ${pdfs.map((p) => Buffer.from(p.pdf))}::bytea[], ${pdfs.map((p) => sha256(p.pdf))}::text[]) AS v(id, pdf, sha)
-    WHERE i.id = v.id AND i."pdfSha256" IS NULL`
+  const rows = pdfs.map((_, i) => `($${3 * i + 1}::int, $${3 * i + 2}::bytea, $${3 * i + 3}::text)`)
+  const params = pdfs.flatMap(({ id, pdf }) => [id, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), sha256(pdf)])
+  const { rowCount } = await databasePool().query(
+    `UPDATE "Invoice" i SET pdf = v.pdf, "pdfSha256" = v.sha FROM (VALUES ${rows.join(', ')}) AS v(id, pdf, sha) WHERE i.id = v.id AND i."pdfSha256" IS NULL`,
+    params,
+  )
+  return rowCount ?? 0
+}
+
+/**
+ * Renders and stores the PDFs of validated invoices that have none yet, `render` doing the
+ * work (the main thread, or a pool of threads for the monthly run).
+ */
+export async function storeMissingPdfs(ids: number[], render: Render = renderInThisThread) {
+  return storePdfs(await renderPdfs(await loadMissingPdfData(ids), render))
 }
 
 /** Validated invoices without a stored PDF (a run interrupted between validation and PDF). */
