@@ -9,7 +9,7 @@ import { BankImportReportView, type BankImportReport } from '#app/components/ban
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { Field, SelectField, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { findBankStatement, parseStatementOptions, previewBankStatement, storeBankStatement, type StatementOptions } from '#app/models/payment/bank-import-statements.server.ts'
-import { commitBankImport, previewSections, type BankImportPreview } from '#app/models/payment/bank-import.server.ts'
+import { commitBankImport, contentDigest, previewSections, type BankImportPreview } from '#app/models/payment/bank-import.server.ts'
 import { BankFileError } from '#app/models/payment/bank-import.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
@@ -120,20 +120,24 @@ export async function action({ request }: ActionFunctionArgs) {
   // preview and "Record" name it by its SHA-256 instead of sending it again.
   let upload: { bytes: Uint8Array; fileName: string } | undefined
   let sha256 = statement ?? ''
+  let stored: Promise<unknown> = Promise.resolve()
   if (file) {
     upload = { bytes: new Uint8Array(await file.arrayBuffer()), fileName: file.name }
     if (upload.bytes.length > MAX_FILE_BYTES) return fail('file', 'fileTooLarge', { params: { max: megabytes(MAX_FILE_BYTES) }, status: 413 })
-    sha256 = await storeBankStatement({ staffId: staff.id, ...upload })
+    sha256 = contentDigest(upload.bytes)
+    // PostgreSQL writes the statement while this process reads it.
+    stored = storeBankStatement({ staffId: staff.id, sha256, ...upload })
   } else if (!SHA256.test(sha256)) {
     return fail('file', 'statementUnknown', { status: 404 })
   }
   if (intent === 'preview') {
-    const found = await previewBankStatement({ staffId: staff.id, sha256, upload, options })
+    const [found] = await Promise.all([previewBankStatement({ staffId: staff.id, sha256, upload, options }), stored])
     if (!found) return fail('file', 'statementUnknown', { status: 404 })
     const { fileError, fileName } = found
     if (fileError) return fail(fileError.field, fileError.code, { params: fileError.params, kept: { sha256, fileName } })
     return redirect(previewPath(sha256, options))
   }
+  await stored
   const source = upload ?? (await findBankStatement({ staffId: staff.id, sha256 }))
   if (!source) return fail('file', 'statementUnknown', { status: 404 })
   const kept = { sha256, fileName: source.fileName }

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, test } from 'vitest'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
-import { coin } from './run-coin.ts'
+import { coin, stderrProblems } from './run-coin.ts'
 
 const d = (iso: string) => parseIsoDate(iso)!
 const MEMBERS = 600
@@ -34,7 +34,8 @@ test('charge_subscriptions killed midway and run again bills each subscription o
   expect(afterKill).toBeLessThan(MEMBERS)
 
   const rerun = await coin(['charge_subscriptions', '--date', '2037-05-01', '--antidate'])
-  expect({ code: rerun.code, stderr: rerun.stderr }).toEqual({ code: 0, stderr: '' })
+  // At the default log level: a slow query may be logged on a busy machine, nothing worse.
+  expect({ code: rerun.code, problems: stderrProblems(rerun.stderr) }).toEqual({ code: 0, problems: [] })
   expect(rerun.stdout).toContain('Billing month 2037-05')
   expect(rerun.stdout).toContain(`Invoices created: ${MEMBERS - afterKill} `)
   expect(rerun.stdout).toMatch(new RegExp(`${afterKill} already billed for this period`))

@@ -1,7 +1,7 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { recordAudit } from '#app/models/audit/audit.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
-import { reconcileMember } from '#app/models/payment/payments.server.ts'
+import { reconcileMembers } from '#app/models/payment/payments.server.ts'
 import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
@@ -180,7 +180,7 @@ async function writeBatch(tx: Tx, invoices: PlannedInvoice[], invoiceDate: Date,
     SELECT DISTINCT p."memberId" FROM "Payment" p
     WHERE p."memberId" = ANY(${memberIds}::int[])
       AND p."amountCents" > COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0)`
-  for (const { memberId } of withCredit) await reconcileMember(tx, memberId)
+  if (withCredit.length > 0) await reconcileMembers(tx, withCredit.map((m) => m.memberId))
   // Each member is sent the invoice; the message waits for the PDF the run stores next, and is
   // rendered when sent, saying what is left to pay then. Queued in this transaction, so it
   // exists exactly when the invoice does.

@@ -1,4 +1,4 @@
-import { prisma } from '#app/utils/db.server.ts'
+import { databasePool, prisma } from '#app/utils/db.server.ts'
 import { contentDigest, previewBankImport, type BankImportPreview } from './bank-import.server.ts'
 import { BankFileError, parseColumnMapping, parseDelimiter, type Encoding } from './bank-import.ts'
 
@@ -22,25 +22,29 @@ export function parseStatementOptions({ encoding, delimiter, columns }: Statemen
 
 /**
  * Keeps a statement for a staff member, under the SHA-256 of its bytes, and deletes statements
- * older than a day. Sending the same file again only renews it. Returns its SHA-256.
+ * older than a day, in one statement. Sending the same file again only renews it. Returns its
+ * SHA-256 (`sha256`, when the caller computed it). The bytes go through the pool under Prisma as
+ * a binary parameter (databasePool).
  */
-export async function storeBankStatement({ staffId, bytes, fileName, now = new Date() }: { staffId: number; bytes: Uint8Array; fileName: string; now?: Date }) {
-  const sha256 = contentDigest(bytes)
-  const data = { fileName: fileName.slice(0, 255), bytes: new Uint8Array(bytes), createdAt: now }
-  await prisma.$transaction([
-    prisma.bankStatementUpload.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - STATEMENT_TTL_MS) } } }),
-    prisma.bankStatementUpload.upsert({ where: { staffId_sha256: { staffId, sha256 } }, create: { staffId, sha256, ...data }, update: data, select: { sha256: true } }),
-  ])
+export async function storeBankStatement({ staffId, bytes, fileName, sha256 = contentDigest(bytes), now = new Date() }: {
+  staffId: number; bytes: Uint8Array; fileName: string; sha256?: string; now?: Date
+}) {
+  await databasePool().query(
+    `WITH expired AS (DELETE FROM "BankStatementUpload" WHERE "createdAt" < $5 AND NOT ("staffId" = $1 AND sha256 = $2))
+     INSERT INTO "BankStatementUpload" ("staffId", sha256, "fileName", bytes, "createdAt") VALUES ($1, $2, $3, $4, $6)
+     ON CONFLICT ("staffId", sha256) DO UPDATE SET "fileName" = EXCLUDED."fileName", bytes = EXCLUDED.bytes, "createdAt" = EXCLUDED."createdAt"`,
+    [staffId, sha256, fileName.slice(0, 255), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), new Date(now.getTime() - STATEMENT_TTL_MS), now],
+  )
   return sha256
 }
 
 /** A statement this staff member uploaded less than a day ago, or null. */
 export async function findBankStatement({ staffId, sha256, now = new Date() }: { staffId: number; sha256: string; now?: Date }) {
-  const row = await prisma.bankStatementUpload.findFirst({
-    where: { staffId, sha256, createdAt: { gte: new Date(now.getTime() - STATEMENT_TTL_MS) } },
-    select: { sha256: true, fileName: true, bytes: true },
-  })
-  return row ? { sha256: row.sha256, fileName: row.fileName, bytes: new Uint8Array(row.bytes) } : null
+  const { rows } = await databasePool().query<{ sha256: string; fileName: string; bytes: Buffer }>(
+    'SELECT sha256, "fileName", bytes FROM "BankStatementUpload" WHERE "staffId" = $1 AND sha256 = $2 AND "createdAt" >= $3',
+    [staffId, sha256, new Date(now.getTime() - STATEMENT_TTL_MS)],
+  )
+  return rows[0] ? { sha256: rows[0].sha256, fileName: rows[0].fileName, bytes: new Uint8Array(rows[0].bytes.buffer, rows[0].bytes.byteOffset, rows[0].bytes.byteLength) } : null
 }
 
 /** How long a preview is kept in this process, and how many (a 100,000-line preview holds about 60 MB). */

@@ -3,11 +3,11 @@ import type { Actor } from '#app/models/audit/audit.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { computedSubscriptionReference } from '#app/models/subscription/rules.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
-import { prisma } from '#app/utils/db.server.ts'
+import { databasePool, prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { parseBankFile, type LineProblem, type ParseBankFileOptions } from './bank-import.ts'
 import {
-  findInvoiceReferences, findReferences, findUnknownReferences, normalizeReference, referenceShape, type InvoiceReference,
+  findInvoiceReferences, findReferences, findUnknownReferences, normalizeReference, referencePrefixes, referenceShape, tokensOf, type InvoiceReference,
 } from './bank-references.ts'
 import { recordPayments } from './payments.server.ts'
 
@@ -88,6 +88,14 @@ async function loadInvoices(found: InvoiceReference[]) {
   return { byNumber: new Map(byNumber.map((i) => [i.number ?? '', i])), drafts: new Map(drafts.map((i) => [i.id, i])) }
 }
 
+/** The import keys, among `keys`, of payments already recorded (one array parameter, however many keys). */
+async function findImportedKeys(keys: string[]) {
+  if (keys.length === 0) return new Set<string>()
+  // Through the pool: Prisma would carry a hundred thousand keys as JSON and parse them back.
+  const { rows } = await databasePool().query<{ importKey: string }>('SELECT "importKey" FROM "Payment" WHERE "importKey" = ANY($1::varchar[])', [keys])
+  return new Set(rows.map((r) => r.importKey))
+}
+
 async function loadMembers(ids: number[]) {
   const rows = await prisma.member.findMany({
     where: { id: { in: ids } },
@@ -102,21 +110,32 @@ async function loadMembers(ids: number[]) {
  * why it is not recorded. Throws a BankFileError when the file cannot be read at all.
  */
 export async function previewBankImport(bytes: Uint8Array, options: BankImportOptions = {}): Promise<BankImportPreview> {
-  const parsed = parseBankFile(bytes, options)
   const pattern = options.referencePattern ?? getEnv().SUBSCRIPTION_REFERENCE
-  const invoiceRefs = new Map(parsed.lines.map((line) => [line.lineNumber, findInvoiceReferences(line.label)]))
-  const [subscriptionRefs, invoices, imported] = await Promise.all([
-    loadSubscriptionReferences(pattern),
-    loadInvoices([...invoiceRefs.values()].flat()),
-    prisma.payment.findMany({ where: { importKey: { in: parsed.lines.map((l) => l.importKey) } }, select: { importKey: true } }),
+  // The references do not depend on the file: PostgreSQL reads them while the file is parsed.
+  const references = loadSubscriptionReferences(pattern)
+  let parsed: ReturnType<typeof parseBankFile>
+  try {
+    parsed = parseBankFile(bytes, options)
+  } catch (error) {
+    await references.catch(() => {})
+    throw error
+  }
+  const labels = parsed.lines.map((line) => tokensOf(line.reference))
+  const invoiceRefs = labels.map((tokens) => findInvoiceReferences(tokens))
+  const [subscriptionRefs, invoices, importedKeys] = await Promise.all([
+    references,
+    loadInvoices(invoiceRefs.flat()),
+    // Only credits are ever recorded, so only their keys can be known.
+    findImportedKeys(parsed.lines.flatMap((l) => (l.amountCents > 0 ? [l.importKey] : []))),
   ])
-  const importedKeys = new Set(imported.map((p) => p.importKey))
+  const known = { has: (key: string) => subscriptionRefs.has(key), prefixes: referencePrefixes(subscriptionRefs.keys()) }
   const maxTokens = Math.max(1, ...[...subscriptionRefs.keys()].map((k) => k.split(' ').length))
   const shape = referenceShape(pattern)
 
-  const matched = parsed.lines.map((line) => {
-    const found: { kind: 'invoice' | 'subscription'; reference: string; memberIds: number[]; invoiceId?: number; payable: boolean }[] = []
-    for (const ref of invoiceRefs.get(line.lineNumber) ?? []) {
+  type Found = { kind: 'invoice' | 'subscription'; reference: string; memberIds: number[]; invoiceId?: number; payable: boolean }
+  const matched = parsed.lines.map((line, index) => {
+    const found: Found[] = []
+    for (const ref of invoiceRefs[index]) {
       if (ref.kind === 'draft') {
         const draft = invoices.drafts.get(ref.id)
         found.push({ kind: 'invoice', reference: `DRAFT-${ref.id}`, memberIds: draft?.memberId ? [draft.memberId] : [], payable: !draft })
@@ -126,40 +145,42 @@ export async function previewBankImport(bytes: Uint8Array, options: BankImportOp
       const payable = ref.kind === 'invoice' && (!invoice || (invoice.kind === 'INVOICE' && invoice.validated))
       found.push({ kind: 'invoice', reference: ref.number, memberIds: invoice?.memberId ? [invoice.memberId] : [], invoiceId: invoice?.id, payable })
     }
-    for (const key of findReferences(line.label, subscriptionRefs, maxTokens)) {
+    const tokens = labels[index]
+    const keys = findReferences(tokens, known, maxTokens)
+    for (const key of keys) {
       const entry = subscriptionRefs.get(key)!
       found.push({ kind: 'subscription', reference: entry.reference, memberIds: [...entry.memberIds], payable: true })
     }
-    for (const text of findUnknownReferences(line.label, shape, subscriptionRefs, maxTokens)) {
+    // Only the first 500 characters of a label are searched for unknown references.
+    for (const text of findUnknownReferences(line.label.length <= 500 ? tokens : line.label, shape, known, maxTokens, keys)) {
       found.push({ kind: 'subscription', reference: text, memberIds: [], payable: true })
     }
-    return { line, found }
+    return found
   })
 
-  const members = await loadMembers([...new Set(matched.flatMap((m) => m.found.flatMap((f) => f.memberIds)))])
-  const lines: PreviewLine[] = matched.map(({ line, found }) => {
+  const members = await loadMembers([...new Set(matched.flatMap((found) => found.flatMap((f) => f.memberIds)))])
+  const lines: PreviewLine[] = parsed.lines.map((line, index) => {
+    const found = matched[index]
     const known = found.filter((f) => f.memberIds.length > 0)
     const memberIds = [...new Set(known.flatMap((f) => f.memberIds))]
     const references = found.map((f) => ({ reference: f.reference, username: f.memberIds.length === 1 ? members.get(f.memberIds[0])?.username ?? null : null }))
-    const base = { ...line, references, problem: null, member: null, matchedBy: null, forcedInvoice: null }
     const member = memberIds.length === 1 ? members.get(memberIds[0]) ?? null : null
     const invoice = known.find((f) => f.kind === 'invoice' && f.payable && f.invoiceId)
-    const match = member ? {
+    let reason: NotRecordedReason | null = null
+    if (importedKeys.has(line.importKey)) reason = 'alreadyImported'
+    else if (line.amountCents < 0) reason = 'debit'
+    else if (line.amountCents === 0) reason = 'zero'
+    else if (found.length === 0) reason = 'noReference'
+    else if (found.some((f) => !f.payable)) reason = 'invoiceNotPayable'
+    else if (memberIds.length > 1) reason = known.some((f) => f.kind === 'invoice') && known.some((f) => f.kind === 'subscription') ? 'invoiceOfAnotherMember' : 'ambiguous'
+    else if (!member) reason = 'unknownReference'
+    return {
+      lineNumber: line.lineNumber, date: line.date, amountCents: line.amountCents, label: line.label, importKey: line.importKey,
       member,
-      matchedBy: invoice ? { kind: 'invoice' as const, reference: invoice.reference } : { kind: known[0].kind, reference: known[0].reference },
-      forcedInvoice: invoice?.invoiceId ? { id: invoice.invoiceId, number: invoice.reference } : null,
-    } : {}
-    const reason = ((): NotRecordedReason | null => {
-      if (importedKeys.has(line.importKey)) return 'alreadyImported'
-      if (line.amountCents < 0) return 'debit'
-      if (line.amountCents === 0) return 'zero'
-      if (found.length === 0) return 'noReference'
-      if (found.some((f) => !f.payable)) return 'invoiceNotPayable'
-      if (memberIds.length > 1) return known.some((f) => f.kind === 'invoice') && known.some((f) => f.kind === 'subscription') ? 'invoiceOfAnotherMember' : 'ambiguous'
-      if (!member) return 'unknownReference'
-      return null
-    })()
-    return { ...base, ...match, reason }
+      matchedBy: !member ? null : invoice ? { kind: 'invoice', reference: invoice.reference } : { kind: known[0].kind, reference: known[0].reference },
+      forcedInvoice: member && invoice?.invoiceId ? { id: invoice.invoiceId, number: invoice.reference } : null,
+      reason, references, problem: null,
+    }
   })
   const invalid: PreviewLine[] = parsed.problems.map((problem) => ({
     lineNumber: problem.lineNumber, date: null, amountCents: null, label: problem.label, importKey: null,
@@ -168,7 +189,8 @@ export async function previewBankImport(bytes: Uint8Array, options: BankImportOp
   const all = [...lines, ...invalid].sort((a, b) => a.lineNumber - b.lineNumber)
   // A line with two problems (date and amount) is one line.
   const unique = all.filter((l, i) => i === 0 || l.lineNumber !== all[i - 1].lineNumber || l.reason !== 'invalid')
-  return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary: summarize(unique, parsed.problems) }
+  const summary = summarize(unique, parsed.problems)
+  return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary }
 }
 
 /** Lines shown on one page of a section of the preview. */

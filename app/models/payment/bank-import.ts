@@ -184,25 +184,34 @@ export function detectDelimiter(text: string) {
 const headerKey = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim()
 
 const DATE_FORMATS = [
-  { re: /^(\d{4})-(\d{2})-(\d{2})$/, order: [1, 2, 3] },
-  { re: /^(\d{2})\/(\d{2})\/(\d{4})$/, order: [3, 2, 1] },
-  { re: /^(\d{2})-(\d{2})-(\d{4})$/, order: [3, 2, 1] },
+  { re: /^(\d{4})-(\d{2})-(\d{2})$/, y: 1, m: 2, d: 3 },
+  { re: /^(\d{2})\/(\d{2})\/(\d{4})$/, y: 3, m: 2, d: 1 },
+  { re: /^(\d{2})-(\d{2})-(\d{4})$/, y: 3, m: 2, d: 1 },
 ] as const
+
+/** Days in a month of the Gregorian calendar (month 1–12). */
+function daysInMonth(year: number, month: number) {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
 
 /** A statement date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY) as YYYY-MM-DD, or null. */
 export function parseStatementDate(text: string) {
-  for (const { re, order } of DATE_FORMATS) {
-    const match = re.exec(text.trim())
+  const trimmed = text.trim()
+  for (const format of DATE_FORMATS) {
+    const match = format.re.exec(trimmed)
     if (!match) continue
-    const [y, m, d] = order.map((i) => match[i])
-    const iso = `${y}-${m}-${d}`
-    const date = new Date(`${iso}T00:00:00Z`)
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso ? iso : null
+    const [y, m, d] = [match[format.y], match[format.m], match[format.d]]
+    const [year, month, day] = [Number(y), Number(m), Number(d)]
+    const valid = year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    return valid ? `${y}-${m}-${d}` : null
   }
   return null
 }
 
 const MAX_CENTS = 2_147_483_647
+/** A sign, at most 8 digits, a comma or point, and two decimals. */
+const PLAIN_AMOUNT = /^([+-]?)(\d{1,8})[.,](\d{2})$/
 
 /**
  * A statement amount in signed cents, computed on the digits (never through a float): "12,50",
@@ -210,6 +219,10 @@ const MAX_CENTS = 2_147_483_647
  * ("1.234") is refused as ambiguous.
  */
 export function parseStatementAmount(text: string): { cents: number } | { error: 'invalid' | 'ambiguous' | 'tooLarge' } {
+  // What most banks write ("-12,50", "12.50"), read without the general rules below.
+  const plain = PLAIN_AMOUNT.exec(text)
+  const plainCents = plain ? Number(plain[2]) * 100 + Number(plain[3]) : NaN
+  if (plainCents <= MAX_CENTS) return { cents: plain![1] === '-' && plainCents !== 0 ? -plainCents : plainCents }
   const cleaned = text.replace(/[\s\u00a0\u202f€]|EUR/gi, '').replace(/\u2212/g, '-')
   const match = /^([+-]?)(\d[\d.,]*)$/.exec(cleaned)
   if (!match) return { error: 'invalid' }
@@ -246,7 +259,8 @@ export function parseStatementAmount(text: string): { cents: number } | { error:
   return { cents: sign === '-' && cents !== 0 ? -cents : cents }
 }
 
-export type ParsedLine = { lineNumber: number; date: string; amountCents: number; label: string; importKey: string }
+/** `reference`: the label as normalizeReference gives it (what references are searched in). */
+export type ParsedLine = { lineNumber: number; date: string; amountCents: number; label: string; reference: string; importKey: string }
 
 export type LineProblemCode = 'invalidDate' | 'invalidAmount' | 'ambiguousAmount' | 'amountTooLarge' | 'missingAmount' | 'creditAndDebit'
 
@@ -402,22 +416,28 @@ export function parseBankFile(bytes: Uint8Array, options: ParseBankFileOptions =
   const problems: LineProblem[] = []
   const occurrences = new Map<string, number>()
   for (const { cells, lineNumber } of rows.slice(found.index + 1)) {
-    const cell = (index: number | undefined) => (index === undefined ? '' : cells[index] ?? '')
-    const joined = columns.label.length === 1 ? cell(columns.label[0]) : columns.label.map((index) => cell(index)).filter(Boolean).join(' ')
+    const joined = columns.label.length === 1 ? cells[columns.label[0]] ?? '' : columns.label.map((index) => cells[index] ?? '').filter(Boolean).join(' ')
     const label = /\s\s|[^\S ]/.test(joined) ? joined.replace(/\s+/g, ' ') : joined
-    const problem = (column: ColumnKey, value: string, code: LineProblemCode, why: string) =>
-      problems.push({ lineNumber, column, value, code, label, message: `line ${lineNumber}, column ${column}: ${why} ("${value}")` })
-    const dateText = cell(columns.date)
+    const row = { cells, lineNumber, label, problems }
+    const dateText = cells[columns.date] ?? ''
     const date = parseStatementDate(dateText)
-    if (!date) problem('date', dateText, 'invalidDate', 'not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)')
-    const amount = readAmount(columns, cell, problem)
+    if (!date) addProblem(row, 'date', dateText, 'invalidDate', 'not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY)')
+    const amount = readAmount(columns, row)
     if (!date || amount === null) continue
-    const identity = `${date}|${amount}|${normalizeReference(label)}`
+    const reference = normalizeReference(label)
+    const identity = `${date}|${amount}|${reference}`
     const occurrence = occurrences.get(identity) ?? 0
     occurrences.set(identity, occurrence + 1)
-    lines.push({ lineNumber, date, amountCents: amount, label, importKey: hash('sha256', `${identity}|${occurrence}`) })
+    lines.push({ lineNumber, date, amountCents: amount, label, reference, importKey: hash('sha256', `${identity}|${occurrence}`) })
   }
   return { lines, problems, delimiter, header: rows[found.index].cells }
+}
+
+/** A row being read, and where its problems go. */
+type RowInProgress = { cells: string[]; lineNumber: number; label: string; problems: LineProblem[] }
+
+function addProblem({ lineNumber, label, problems }: RowInProgress, column: ColumnKey, value: string, code: LineProblemCode, why: string) {
+  problems.push({ lineNumber, column, value, code, label, message: `line ${lineNumber}, column ${column}: ${why} ("${value}")` })
 }
 
 const AMOUNT_ERRORS = {
@@ -426,27 +446,30 @@ const AMOUNT_ERRORS = {
   tooLarge: ['amountTooLarge', 'amount too large'],
 } as const
 
+/** An amount cell's cents, or null after noting the problem. */
+function readAmountCell(row: RowInProgress, column: ColumnKey, text: string) {
+  const result = parseStatementAmount(text)
+  if ('cents' in result) return result.cents
+  const [code, why] = AMOUNT_ERRORS[result.error]
+  addProblem(row, column, text, code, why)
+  return null
+}
+
 /** The signed amount of a row, from the amount column or the credit and debit columns. */
-function readAmount(columns: ResolvedColumns, cell: (index: number | undefined) => string, problem: (column: ColumnKey, value: string, code: LineProblemCode, why: string) => void) {
-  const read = (column: ColumnKey, text: string) => {
-    const result = parseStatementAmount(text)
-    if ('cents' in result) return result.cents
-    const [code, why] = AMOUNT_ERRORS[result.error]
-    problem(column, text, code, why)
-    return null
-  }
-  if (columns.amount !== undefined) return read('amount', cell(columns.amount))
+function readAmount(columns: ResolvedColumns, row: RowInProgress) {
+  const cell = (index: number | undefined) => (index === undefined ? '' : row.cells[index] ?? '')
+  if (columns.amount !== undefined) return readAmountCell(row, 'amount', cell(columns.amount))
   const creditText = cell(columns.credit)
   const debitText = cell(columns.debit)
   if (!creditText && !debitText) {
-    problem('credit', '', 'missingAmount', 'neither a credit nor a debit')
+    addProblem(row, 'credit', '', 'missingAmount', 'neither a credit nor a debit')
     return null
   }
-  const credit = creditText ? read('credit', creditText) : 0
-  const debit = debitText ? read('debit', debitText) : 0
+  const credit = creditText ? readAmountCell(row, 'credit', creditText) : 0
+  const debit = debitText ? readAmountCell(row, 'debit', debitText) : 0
   if (credit === null || debit === null) return null
   if (credit !== 0 && debit !== 0) {
-    problem('credit', `${creditText} / ${debitText}`, 'creditAndDebit', 'both a credit and a debit')
+    addProblem(row, 'credit', `${creditText} / ${debitText}`, 'creditAndDebit', 'both a credit and a debit')
     return null
   }
   return credit !== 0 ? Math.abs(credit) : -Math.abs(debit)

@@ -23,34 +23,50 @@ type Tx = Prisma.TransactionClient
  */
 
 /** Locks the member's row for the rest of the transaction: reconciliation is per member. */
-export async function lockMember(tx: Tx, memberId: number) {
-  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Member" WHERE id = ${memberId} FOR UPDATE`
-  if (rows.length === 0) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
+export function lockMember(tx: Tx, memberId: number) {
+  return lockMembers(tx, [memberId])
 }
 
-/** Validated invoices of a member with their due and remaining amounts, in cents. */
-async function memberInvoiceAmounts(tx: Tx, memberId: number) {
-  return tx.$queryRaw<{ id: number; date: Date; status: 'OPEN' | 'CLOSED' | 'TROUBLE'; dueCents: number; remainingCents: number }[]>`
-    SELECT i.id, i.date, i.status::text AS status,
+/** Locks these members' rows, in id order (the order every other lock takes). */
+async function lockMembers(tx: Tx, memberIds: number[]) {
+  const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
+  if (rows.length < new Set(memberIds).size) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
+}
+
+/** Validated invoices of these members with their due and remaining amounts, in cents. */
+async function invoiceAmounts(tx: Tx, memberIds: number[]) {
+  return tx.$queryRaw<{ id: number; memberId: number; date: Date; status: 'OPEN' | 'CLOSED' | 'TROUBLE'; dueCents: number; remainingCents: number }[]>`
+    SELECT i.id, i."memberId", i.date, i.status::text AS status,
            (i."totalCents" + COALESCE(c.credited, 0))::int AS "dueCents",
            (i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0))::int AS "remainingCents"
     FROM "Invoice" i
     LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice"
-               WHERE validated AND kind = 'CREDIT_NOTE' AND "memberId" = ${memberId} GROUP BY 1) c ON c.id = i.id
+               WHERE validated AND kind = 'CREDIT_NOTE' AND "memberId" = ANY(${memberIds}::int[]) GROUP BY 1) c ON c.id = i.id
     LEFT JOIN (SELECT pa."invoiceId" AS id, sum(pa."amountCents") AS paid FROM "PaymentAllocation" pa
-               JOIN "Payment" p ON p.id = pa."paymentId" WHERE p."memberId" = ${memberId} GROUP BY 1) a ON a.id = i.id
-    WHERE i."memberId" = ${memberId} AND i.validated AND i.kind = 'INVOICE'
+               JOIN "Payment" p ON p.id = pa."paymentId" WHERE p."memberId" = ANY(${memberIds}::int[]) GROUP BY 1) a ON a.id = i.id
+    WHERE i."memberId" = ANY(${memberIds}::int[]) AND i.validated AND i.kind = 'INVOICE'
     ORDER BY i.date, i.id`
 }
 
-/** A member's payments with what is left of each after its allocations, in cents, and the invoices staff took each off. */
-async function memberPaymentAmounts(tx: Tx, memberId: number) {
-  return tx.$queryRaw<{ id: number; date: Date; forcedInvoiceId: number | null; amountCents: number; unallocatedCents: number; refusedInvoiceIds: number[] }[]>`
-    SELECT p.id, p.date, p."forcedInvoiceId", p."amountCents",
+/** These members' payments with what is left of each after its allocations, in cents, and the invoices staff took each off. */
+async function paymentAmounts(tx: Tx, memberIds: number[]) {
+  return tx.$queryRaw<{ id: number; memberId: number; date: Date; forcedInvoiceId: number | null; amountCents: number; unallocatedCents: number; refusedInvoiceIds: number[] }[]>`
+    SELECT p.id, p."memberId", p.date, p."forcedInvoiceId", p."amountCents",
            (p."amountCents" - COALESCE((SELECT sum(a."amountCents") FROM "PaymentAllocation" a WHERE a."paymentId" = p.id), 0))::int AS "unallocatedCents",
            ARRAY(SELECT r."invoiceId" FROM "AllocationRefusal" r WHERE r."paymentId" = p.id) AS "refusedInvoiceIds"
-    FROM "Payment" p WHERE p."memberId" = ${memberId}
+    FROM "Payment" p WHERE p."memberId" = ANY(${memberIds}::int[])
     ORDER BY p.date, p.id`
+}
+
+/** Rows grouped by member, each group in the rows' order. */
+function byMember<T extends { memberId: number }>(rows: T[]) {
+  const groups = new Map<number, T[]>()
+  for (const row of rows) {
+    const group = groups.get(row.memberId)
+    if (group) group.push(row)
+    else groups.set(row.memberId, [row])
+  }
+  return groups
 }
 
 /**
@@ -60,23 +76,40 @@ async function memberPaymentAmounts(tx: Tx, memberId: number) {
  * them, and are closed once nothing is left to pay. Call it inside a transaction that locked the
  * member.
  */
-export async function reconcileMember(tx: Tx, memberId: number, { actorId = null }: Actor = {}) {
-  const [invoices, payments] = await Promise.all([memberInvoiceAmounts(tx, memberId), memberPaymentAmounts(tx, memberId)])
-  // A closed invoice that is no longer paid (a payment deleted) takes money like an open one.
-  const payable = invoices
-    .filter((i) => i.status !== 'CLOSED' || i.remainingCents > 0)
-    .map((i) => ({ ...i, disputed: i.status === 'TROUBLE' }))
-  const allocations = allocateFifo(payments, payable)
+export function reconcileMember(tx: Tx, memberId: number, actor: Actor = {}) {
+  return reconcileMembers(tx, [memberId], actor)
+}
+
+/**
+ * `reconcileMember` for many members at once, with a handful of statements whatever their
+ * number (a bank statement pays thousands of members in one transaction).
+ */
+export async function reconcileMembers(tx: Tx, memberIds: number[], { actorId = null }: Actor = {}) {
+  const [invoiceRows, paymentRows] = await Promise.all([invoiceAmounts(tx, memberIds), paymentAmounts(tx, memberIds)])
+  const invoicesOf = byMember(invoiceRows)
+  const paymentsOf = byMember(paymentRows)
+  const allocations: ReturnType<typeof allocateFifo> = []
+  const toClose: number[] = []
+  const toReopen: number[] = []
+  for (const memberId of new Set(memberIds)) {
+    // A closed invoice that is no longer paid (a payment deleted) takes money like an open one.
+    const payable = (invoicesOf.get(memberId) ?? [])
+      .filter((i) => i.status !== 'CLOSED' || i.remainingCents > 0)
+      .map((i) => ({ ...i, disputed: i.status === 'TROUBLE' }))
+    const allocated = allocateFifo(paymentsOf.get(memberId) ?? [], payable)
+    allocations.push(...allocated)
+    const paid = new Map<number, number>()
+    for (const a of allocated) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
+    const settled = (i: (typeof payable)[number]) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0
+    toClose.push(...payable.filter((i) => i.status !== 'CLOSED' && settled(i)).map((i) => i.id))
+    toReopen.push(...payable.filter((i) => i.status === 'CLOSED' && !settled(i)).map((i) => i.id))
+  }
   if (allocations.length > 0) {
+    const memberOf = new Map(paymentRows.map((p) => [p.id, p.memberId]))
     const created = await tx.paymentAllocation.createManyAndReturn({ data: allocations, select: { id: true, paymentId: true, invoiceId: true, amountCents: true } })
     // Each allocation is in the log, made by whoever's change caused it (Coin for its own runs).
-    await recordAudit(tx, created.map(({ id, ...allocation }) => ({ actorId, action: 'allocation.create' as const, entity: 'allocation' as const, entityId: id, memberId, after: allocation })))
+    await recordAudit(tx, created.map(({ id, ...allocation }) => ({ actorId, action: 'allocation.create' as const, entity: 'allocation' as const, entityId: id, memberId: memberOf.get(allocation.paymentId)!, after: allocation })))
   }
-  const paid = new Map<number, number>()
-  for (const a of allocations) paid.set(a.invoiceId, (paid.get(a.invoiceId) ?? 0) + a.amountCents)
-  const settled = (i: (typeof payable)[number]) => i.remainingCents - (paid.get(i.id) ?? 0) <= 0
-  const toClose = payable.filter((i) => i.status !== 'CLOSED' && settled(i)).map((i) => i.id)
-  const toReopen = payable.filter((i) => i.status === 'CLOSED' && !settled(i)).map((i) => i.id)
   if (toClose.length > 0) await tx.invoice.updateMany({ where: { id: { in: toClose } }, data: { status: 'CLOSED' } })
   if (toReopen.length > 0) await tx.invoice.updateMany({ where: { id: { in: toReopen } }, data: { status: 'OPEN' } })
   return { allocations, closed: toClose, reopened: toReopen }
@@ -104,11 +137,18 @@ export type PaymentInput = {
 }
 
 /** A forced invoice must be a validated invoice of the same member. */
-async function checkForcedInvoice(tx: Tx, { memberId, forcedInvoiceId }: { memberId: number; forcedInvoiceId?: number | null }) {
-  if (!forcedInvoiceId) return
-  const invoice = await tx.invoice.findUnique({ where: { id: forcedInvoiceId }, select: { memberId: true, validated: true, kind: true } })
-  if (!invoice || invoice.memberId !== memberId) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
-  if (!invoice.validated || invoice.kind !== 'INVOICE') throw new DomainError({ code: 'INVOICE_NOT_PAYABLE', message: 'invoiceNotPayable', status: 400 })
+async function checkForcedInvoices(tx: Tx, inputs: { memberId: number; forcedInvoiceId?: number | null }[]) {
+  const forced = inputs.filter((i) => i.forcedInvoiceId)
+  if (forced.length === 0) return
+  const invoices = new Map((await tx.invoice.findMany({
+    where: { id: { in: [...new Set(forced.map((i) => i.forcedInvoiceId!))] } },
+    select: { id: true, memberId: true, validated: true, kind: true },
+  })).map((i) => [i.id, i]))
+  for (const { memberId, forcedInvoiceId } of forced) {
+    const invoice = invoices.get(forcedInvoiceId!)
+    if (!invoice || invoice.memberId !== memberId) throw new DomainError({ code: 'INVOICE_OF_ANOTHER_MEMBER', message: 'invoiceOfAnotherMember', status: 400 })
+    if (!invoice.validated || invoice.kind !== 'INVOICE') throw new DomainError({ code: 'INVOICE_NOT_PAYABLE', message: 'invoiceNotPayable', status: 400 })
+  }
 }
 
 function checkAmount(amountCents: number) {
@@ -125,7 +165,7 @@ const paymentTrail = (p: { amountCents: number; method: PaymentMethod; date: Dat
 export async function recordPayment({ actorId = null, ...input }: PaymentInput & Actor) {
   checkAmount(input.amountCents)
   return withMemberAccounts(input.memberId, async (tx) => {
-    await checkForcedInvoice(tx, input)
+    await checkForcedInvoices(tx, [input])
     const payment = await tx.payment.create({ data: { ...input, label: input.label ?? '' }, select: { id: true } })
     await recordAudit(tx, { actorId, action: 'payment.create', entity: 'payment', entityId: payment.id, memberId: input.memberId, after: paymentTrail({ ...input, label: input.label ?? '' }) })
     return payment
@@ -140,14 +180,13 @@ export async function recordPayments(inputs: PaymentInput[], { actorId = null }:
   for (const input of inputs) checkAmount(input.amountCents)
   return prisma.$transaction(
     async (tx) => {
-      const memberIds = [...new Set(inputs.map((i) => i.memberId))].sort((a, b) => a - b)
-      for (const memberId of memberIds) await lockMember(tx, memberId)
+      await lockMembers(tx, inputs.map((i) => i.memberId))
       const keys = inputs.flatMap((i) => (i.importKey ? [i.importKey] : []))
       const known = new Set(
         keys.length === 0 ? [] : (await tx.payment.findMany({ where: { importKey: { in: keys } }, select: { importKey: true } })).map((p) => p.importKey),
       )
       const fresh = inputs.filter((i) => !i.importKey || !known.has(i.importKey))
-      for (const input of fresh) await checkForcedInvoice(tx, input)
+      for (const input of fresh) await checkForcedInvoices(tx, [input])
       if (fresh.length > 0) {
         const created = await tx.payment.createManyAndReturn({
           data: fresh.map((i) => ({ ...i, label: i.label ?? '' })),
@@ -155,10 +194,11 @@ export async function recordPayments(inputs: PaymentInput[], { actorId = null }:
         })
         await recordAudit(tx, created.map((p) => ({ actorId, action: 'payment.import' as const, entity: 'payment' as const, entityId: p.id, memberId: p.memberId, after: paymentTrail(p) })))
       }
-      for (const memberId of new Set(fresh.map((i) => i.memberId))) await reconcileMember(tx, memberId, { actorId })
+      await reconcileMembers(tx, fresh.map((i) => i.memberId), { actorId })
       return { created: fresh.length, duplicates: inputs.length - fresh.length }
     },
-    { timeout: 60_000 },
+    // A bank statement can record tens of thousands of payments (about 1 ms each) in one transaction.
+    { timeout: 60_000 + 2 * inputs.length },
   )
 }
 
@@ -235,7 +275,7 @@ export async function allocateCredit({ paymentId, invoiceId, actorId = null }: {
  * payment was allocated, for the audit log.
  */
 async function forceOnto(tx: Tx, { paymentId, memberId, invoiceId, actorId }: { paymentId: number; memberId: number; invoiceId: number } & Actor) {
-  await checkForcedInvoice(tx, { memberId, forcedInvoiceId: invoiceId })
+  await checkForcedInvoices(tx, [{ memberId, forcedInvoiceId: invoiceId }])
   await tx.allocationRefusal.deleteMany({ where: { paymentId, invoiceId } })
   const { forcedInvoice } = await tx.payment.update({ where: { id: paymentId }, data: { forcedInvoiceId: invoiceId }, select: { forcedInvoice: { select: { number: true } } } })
   const { allocations } = await reconcileMember(tx, memberId, { actorId })
