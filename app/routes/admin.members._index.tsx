@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton } from '#app/components/forms.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
+import { useTableLinkClick } from '#app/components/table-link.tsx'
 import { callForMembershipFees, nameSkippedMembers } from '#app/models/email/reminders.server.ts'
 import type { SkipCode } from '#app/models/email/reminder-rules.ts'
 import { listMembers } from '#app/models/member/list.server.ts'
@@ -145,6 +146,7 @@ export default function MembersList() {
   const welcomed = searchParams.get('welcomed')
   const welcomeSkipped = searchParams.get('welcomeSkipped')
   const { t, i18n } = useTranslation()
+  const onRowLinkClick = useTableLinkClick()
   const withParams = (changes: Record<string, string | null>) => {
     const next = new URLSearchParams(searchParams)
     for (const [k, v] of Object.entries(changes)) {
@@ -217,7 +219,7 @@ export default function MembersList() {
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50 text-left">
             <tr>
-              <th scope="col" className="w-8 px-3 py-2"><span className="sr-only">{t('members.select')}</span></th>
+              <th scope="col" className="w-8 px-3 py-2"><span id="select-label" className="sr-only">{t('members.select')}</span></th>
               {SORTABLE.map(([key, label]) => {
                 const active = query.sort === key
                 const nextDir = active && query.dir === 'asc' ? 'desc' : 'asc'
@@ -235,10 +237,10 @@ export default function MembersList() {
             {members.map((m) => (
               <tr key={m.id} className="hover:bg-gray-50">
                 <td className="px-3 py-2">
-                  <input type="checkbox" form="bulk" name="ids" value={m.id} defaultChecked={ticked.has(m.id)} aria-label={t('members.selectOne', { name: m.name || m.username })} />
+                  <input type="checkbox" form="bulk" name="ids" value={m.id} defaultChecked={ticked.has(m.id)} aria-labelledby={`select-label member-${m.id}-name member-${m.id}`} />
                 </td>
-                <td className="px-3 py-2 font-mono"><Link to={`/admin/members/${m.id}`}>{m.username}</Link></td>
-                <td className="px-3 py-2">{m.name}</td>
+                <td className="px-3 py-2 font-mono"><a id={`member-${m.id}`} href={`/admin/members/${m.id}`} onClick={onRowLinkClick}>{m.username}</a></td>
+                <td id={`member-${m.id}-name`} className="px-3 py-2">{m.name}</td>
                 <td className="px-3 py-2">{m.email}</td>
                 <td className="px-3 py-2"><StatusBadge status={m.status} label={statusLabels[m.status]} /></td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatDate(m.dateJoined, i18n.language)}</td>
