@@ -106,7 +106,10 @@ export async function reconcileMembers(tx: Tx, memberIds: number[], { actorId = 
   }
   if (allocations.length > 0) {
     const memberOf = new Map(paymentRows.map((p) => [p.id, p.memberId]))
-    const created = await tx.paymentAllocation.createManyAndReturn({ data: allocations, select: { id: true, paymentId: true, invoiceId: true, amountCents: true } })
+    const created = await tx.$queryRaw<{ id: number; paymentId: number; invoiceId: number; amountCents: number }[]>`
+      INSERT INTO "PaymentAllocation" ("paymentId", "invoiceId", "amountCents")
+      SELECT * FROM unnest(${allocations.map((a) => a.paymentId)}::int[], ${allocations.map((a) => a.invoiceId)}::int[], ${allocations.map((a) => a.amountCents)}::int[])
+      RETURNING id, "paymentId", "invoiceId", "amountCents"`
     // Each allocation is in the log, made by whoever's change caused it (Coin for its own runs).
     await recordAudit(tx, created.map(({ id, ...allocation }) => ({ actorId, action: 'allocation.create' as const, entity: 'allocation' as const, entityId: id, memberId: memberOf.get(allocation.paymentId)!, after: allocation })))
   }
@@ -182,22 +185,26 @@ export async function recordPayments(inputs: PaymentInput[], { actorId = null }:
     async (tx) => {
       await lockMembers(tx, inputs.map((i) => i.memberId))
       const keys = inputs.flatMap((i) => (i.importKey ? [i.importKey] : []))
+      // One array parameter, however many keys (a bank statement has tens of thousands).
       const known = new Set(
-        keys.length === 0 ? [] : (await tx.payment.findMany({ where: { importKey: { in: keys } }, select: { importKey: true } })).map((p) => p.importKey),
+        keys.length === 0 ? [] : (await tx.$queryRaw<{ importKey: string }[]>`SELECT "importKey" FROM "Payment" WHERE "importKey" = ANY(${keys}::varchar[])`).map((p) => p.importKey),
       )
       const fresh = inputs.filter((i) => !i.importKey || !known.has(i.importKey))
-      for (const input of fresh) await checkForcedInvoices(tx, [input])
+      await checkForcedInvoices(tx, fresh)
       if (fresh.length > 0) {
-        const created = await tx.payment.createManyAndReturn({
-          data: fresh.map((i) => ({ ...i, label: i.label ?? '' })),
-          select: { id: true, memberId: true, amountCents: true, method: true, date: true, label: true, forcedInvoiceId: true },
-        })
+        // One array a column: Prisma's createManyAndReturn took 20 s for 40,000 payments.
+        const created = await tx.$queryRaw<{ id: number; memberId: number; amountCents: number; method: PaymentMethod; date: Date; label: string; forcedInvoiceId: number | null }[]>`
+          INSERT INTO "Payment" ("memberId", method, "amountCents", date, label, "forcedInvoiceId", "importKey")
+          SELECT * FROM unnest(${fresh.map((i) => i.memberId)}::int[], ${fresh.map((i) => i.method)}::"PaymentMethod"[], ${fresh.map((i) => i.amountCents)}::int[],
+                               ${fresh.map((i) => toIsoDate(i.date))}::date[], ${fresh.map((i) => i.label ?? '')}::varchar[],
+                               ${fresh.map((i) => i.forcedInvoiceId ?? null)}::int[], ${fresh.map((i) => i.importKey ?? null)}::varchar[])
+          RETURNING id, "memberId", "amountCents", method::text AS method, date, label, "forcedInvoiceId"`
         await recordAudit(tx, created.map((p) => ({ actorId, action: 'payment.import' as const, entity: 'payment' as const, entityId: p.id, memberId: p.memberId, after: paymentTrail(p) })))
       }
       await reconcileMembers(tx, fresh.map((i) => i.memberId), { actorId })
       return { created: fresh.length, duplicates: inputs.length - fresh.length }
     },
-    // A bank statement can record tens of thousands of payments (about 1 ms each) in one transaction.
+    // A bank statement can record tens of thousands of payments in one transaction (40,000: about 10 s).
     { timeout: 60_000 + 2 * inputs.length },
   )
 }
