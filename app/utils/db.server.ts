@@ -38,10 +38,10 @@ export const prisma: Client = new Proxy({} as Client, {
 })
 
 /**
- * The connection pool under `prisma`, for the one kind of query Prisma makes costly: binary
- * data by the megabyte (Prisma's raw queries carry parameters as JSON, bytes as base64, and
- * node-postgres writes a bytea[] as hex text; a plain bytea parameter is sent as it is). Its
- * queries are not in the slow-query log.
+ * The connection pool under `prisma`, for the queries Prisma makes costly: megabytes of
+ * parameters, binary data above all (Prisma's raw queries carry parameters as JSON, bytes as
+ * base64, and node-postgres writes a bytea[] as hex text; a plain bytea parameter is sent as it
+ * is). Its queries are not in the slow-query log.
  */
 export function databasePool() {
   return connection().pool

@@ -70,20 +70,24 @@ export function renderPdfs(sources: { id: number; data: InvoicePdfData }[], rend
 }
 
 /**
- * Stores rendered PDFs, in one statement. A PDF already stored is never replaced: the UPDATE
- * only writes where none is, and the database refuses the rest. The bytes go to PostgreSQL as
- * binary parameters (see databasePool): through Prisma, a month of PDFs made gigabytes of
- * transient strings.
+ * Stores rendered PDFs, a thousand a statement (PostgreSQL takes 65,535 parameters at most). A
+ * PDF already stored is never replaced: the UPDATE only writes where none is, and the database
+ * refuses the rest. The bytes go to PostgreSQL as binary parameters (see databasePool): through
+ * Prisma, a month of PDFs made gigabytes of transient strings.
  */
 export async function storePdfs(pdfs: { id: number; pdf: Uint8Array }[]) {
-  if (pdfs.length === 0) return 0
-  const rows = pdfs.map((_, i) => `($${3 * i + 1}::int, $${3 * i + 2}::bytea, $${3 * i + 3}::text)`)
-  const params = pdfs.flatMap(({ id, pdf }) => [id, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), sha256(pdf)])
-  const { rowCount } = await databasePool().query(
-    `UPDATE "Invoice" i SET pdf = v.pdf, "pdfSha256" = v.sha FROM (VALUES ${rows.join(', ')}) AS v(id, pdf, sha) WHERE i.id = v.id AND i."pdfSha256" IS NULL`,
-    params,
-  )
-  return rowCount ?? 0
+  let stored = 0
+  for (let start = 0; start < pdfs.length; start += 1000) {
+    const chunk = pdfs.slice(start, start + 1000)
+    const rows = chunk.map((_, i) => `($${3 * i + 1}::int, $${3 * i + 2}::bytea, $${3 * i + 3}::text)`)
+    const params = chunk.flatMap(({ id, pdf }) => [id, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), sha256(pdf)])
+    const { rowCount } = await databasePool().query(
+      `UPDATE "Invoice" i SET pdf = v.pdf, "pdfSha256" = v.sha FROM (VALUES ${rows.join(', ')}) AS v(id, pdf, sha) WHERE i.id = v.id AND i."pdfSha256" IS NULL`,
+      params,
+    )
+    stored += rowCount ?? 0
+  }
+  return stored
 }
 
 /**
