@@ -9,12 +9,11 @@
 // process on 127.0.0.1, then drives /admin/payments/import as a browser without JavaScript does:
 // a multipart POST of the file (answered by a redirect to the preview's address), the GET of that
 // address, GETs of section pages, and "Record". Writes bench/results/bank-import.json.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { round } from './lib/measure.ts'
-import { log, MEMBER_COUNT, requireBuild, runBounded, startFixture } from './lib/setup.ts'
+import { gitCommit, log, MEMBER_COUNT, requireBuild, runBounded, startFixture } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'bank-import.json')
 const arg = (name: string, fallback: number) => {
@@ -28,16 +27,6 @@ const TARGET_PREVIEW_MS = 3000
 const TARGET_PAGE_BYTES = 1024 * 1024
 const TARGET_PAGE_CLICK_MS = 1000
 const TIME_LIMIT_MS = 20 * 60 * 1000
-
-function gitCommit() {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim()
-    return dirty ? `${head}+changes` : head
-  } catch {
-    return 'unknown'
-  }
-}
 
 /** A small deterministic generator (mulberry32): the same statement on every run. */
 function random(seed: number) {

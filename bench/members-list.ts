@@ -7,13 +7,12 @@
 // production build in this process on 127.0.0.1 (random port), drives it with autocannon from a
 // worker thread, prints a table and writes bench/results/members-list.json. Removes everything
 // it started when it ends, also on Ctrl-C or when the time limit is hit.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { LoadJob, LoadRequest } from './lib/load-worker.ts'
 import { figures, round, runLoad, type Scenario } from './lib/measure.ts'
-import { log, MEMBER_COUNT, requireBuild, runBounded, startFixture, WEB_PROCESSES } from './lib/setup.ts'
+import { gitCommit, log, MEMBER_COUNT, requireBuild, runBounded, startFixture, WEB_PROCESSES } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', WEB_PROCESSES ? `members-list-web-processes-${WEB_PROCESSES}.json` : 'members-list.json')
 const CONNECTIONS = 10
@@ -26,17 +25,6 @@ const WARMUP_SECONDS = QUICK ? 1 : 3
 const TIME_LIMIT_MS = 10 * 60 * 1000
 
 // ---------------------------------------------------------------------------------------------
-
-/** The commit measured, with `+changes` when the working tree differs from it. */
-function gitCommit() {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim()
-    return dirty ? `${head}+changes` : head
-  } catch {
-    return 'unknown'
-  }
-}
 
 async function main() {
   requireBuild()

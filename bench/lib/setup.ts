@@ -2,7 +2,7 @@
 // with 10,000 members, a staff session, and the production build served in this process on
 // 127.0.0.1 (random port). App modules are imported only after the environment is set, since the
 // app reads its configuration once, on first use.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { Server } from 'node:http'
@@ -294,4 +294,15 @@ async function startWebProcesses(databaseUrl: string) {
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error('coin web did not answer within 20 s')
+}
+
+/** The commit measured, with `+changes` when the working tree differs from it. */
+export function gitCommit() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim()
+    return dirty ? `${head}+changes` : head
+  } catch {
+    return 'unknown'
+  }
 }

@@ -1,7 +1,8 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { recordAudit } from '#app/models/audit/audit.server.ts'
 import { getIspIdentity, type IspIdentity } from '#app/models/isp/settings.server.ts'
-import { reconcileMembers } from '#app/models/payment/payments.server.ts'
+import { lockMembers, reconcileMembers } from '#app/models/payment/payments.server.ts'
+import { groupBy } from '#app/utils/collections.ts'
 import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
@@ -72,17 +73,11 @@ async function loadCandidates(start: Date, end: Date) {
     FROM "Subscription" s JOIN "Offer" o ON o.id = s."offerId"
     WHERE s."subscriptionDate" <= ${end}::date AND (s."resignDate" IS NULL OR s."resignDate" >= ${start}::date)
     ORDER BY s."memberId", s.id`
-  const byMember = new Map<number, Candidate[]>()
-  for (const r of rows) {
-    const candidate: Candidate = {
-      id: r.id, memberId: r.memberId, subscriptionDate: r.subscriptionDate, resignDate: r.resignDate,
-      offer: { name: r.offerName, billingPeriodMonths: r.billingPeriodMonths, periodFeeCents: r.periodFeeCents, initialFeeCents: r.initialFeeCents, nonBillable: r.nonBillable },
-    }
-    const list = byMember.get(r.memberId)
-    if (list) list.push(candidate)
-    else byMember.set(r.memberId, [candidate])
-  }
-  return byMember
+  const candidates = rows.map((r): Candidate => ({
+    id: r.id, memberId: r.memberId, subscriptionDate: r.subscriptionDate, resignDate: r.resignDate,
+    offer: { name: r.offerName, billingPeriodMonths: r.billingPeriodMonths, periodFeeCents: r.periodFeeCents, initialFeeCents: r.initialFeeCents, nonBillable: r.nonBillable },
+  }))
+  return groupBy(candidates, (c) => c.memberId)
 }
 
 /** What is already billed for these subscriptions from `start` on, and whether any line names them. */
@@ -155,7 +150,7 @@ function mergePlan(summary: ChargeSummary, plan: BatchPlan) {
 async function writeBatch(tx: Tx, invoices: PlannedInvoice[], invoiceDate: Date, dueDate: Date, isp: IspIdentity) {
   const memberIds = invoices.map((i) => i.memberId)
   // The members' accounts are locked like any payment or validation would (same order: by id).
-  await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
+  await lockMembers(tx, memberIds)
   const created = await tx.$queryRaw<{ id: number; memberId: number }[]>`
     INSERT INTO "Invoice" ("memberId", date, "dueDate", "updatedAt")
     SELECT m, ${invoiceDate}::date, ${dueDate}::date, now() FROM unnest(${memberIds}::int[]) AS m

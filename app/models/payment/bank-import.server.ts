@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Actor } from '#app/models/audit/audit.server.ts'
 import { displayName } from '#app/models/member/username.ts'
 import { computedSubscriptionReference } from '#app/models/subscription/rules.ts'
+import { groupBy } from '#app/utils/collections.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { databasePool, prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -189,8 +190,7 @@ export async function previewBankImport(bytes: Uint8Array, options: BankImportOp
   const all = [...lines, ...invalid].sort((a, b) => a.lineNumber - b.lineNumber)
   // A line with two problems (date and amount) is one line.
   const unique = all.filter((l, i) => i === 0 || l.lineNumber !== all[i - 1].lineNumber || l.reason !== 'invalid')
-  const summary = summarize(unique, parsed.problems)
-  return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary }
+  return { delimiter: parsed.delimiter, header: parsed.header, lines: unique, summary: summarize(unique, parsed.problems) }
 }
 
 /** Lines shown on one page of a section of the preview. */
@@ -205,13 +205,7 @@ export type PreviewSection = { key: 'toRecord' | NotRecordedReason; count: numbe
  * the others show their first. A statement of any length gives a page of bounded size.
  */
 export function previewSections(lines: PreviewLine[], pages: Partial<Record<PreviewSection['key'], number>> = {}): PreviewSection[] {
-  const byKey = new Map<PreviewSection['key'], PreviewLine[]>()
-  for (const line of lines) {
-    const key = line.reason ?? 'toRecord'
-    const list = byKey.get(key)
-    if (list) list.push(line)
-    else byKey.set(key, [line])
-  }
+  const byKey = groupBy(lines, (line): PreviewSection['key'] => line.reason ?? 'toRecord')
   const order: PreviewSection['key'][] = ['toRecord', ...NOT_MATCHED, 'alreadyImported', 'invalid', 'debit', 'zero']
   return order.flatMap((key) => {
     const all = byKey.get(key)

@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/amounts.server.ts'
 import { allocateFifo } from '#app/models/invoice/rules.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { groupBy } from '#app/utils/collections.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { MAX_AMOUNT_CENTS } from '#app/utils/money.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -28,7 +29,7 @@ export function lockMember(tx: Tx, memberId: number) {
 }
 
 /** Locks these members' rows, in id order (the order every other lock takes). */
-async function lockMembers(tx: Tx, memberIds: number[]) {
+export async function lockMembers(tx: Tx, memberIds: number[]) {
   const rows = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Member" WHERE id = ANY(${memberIds}::int[]) ORDER BY id FOR UPDATE`
   if (rows.length < new Set(memberIds).size) throw new DomainError({ code: 'MEMBER_NOT_FOUND', message: 'memberNotFound', status: 400 })
 }
@@ -58,17 +59,6 @@ async function paymentAmounts(tx: Tx, memberIds: number[]) {
     ORDER BY p.date, p.id`
 }
 
-/** Rows grouped by member, each group in the rows' order. */
-function byMember<T extends { memberId: number }>(rows: T[]) {
-  const groups = new Map<number, T[]>()
-  for (const row of rows) {
-    const group = groups.get(row.memberId)
-    if (group) group.push(row)
-    else groups.set(row.memberId, [row])
-  }
-  return groups
-}
-
 /**
  * Coin's `update_accounting_for_member`: allocates unallocated money to open invoices (forced
  * invoice first, then oldest first), closes invoices with nothing left to pay and reopens closed
@@ -86,8 +76,8 @@ export function reconcileMember(tx: Tx, memberId: number, actor: Actor = {}) {
  */
 export async function reconcileMembers(tx: Tx, memberIds: number[], { actorId = null }: Actor = {}) {
   const [invoiceRows, paymentRows] = await Promise.all([invoiceAmounts(tx, memberIds), paymentAmounts(tx, memberIds)])
-  const invoicesOf = byMember(invoiceRows)
-  const paymentsOf = byMember(paymentRows)
+  const invoicesOf = groupBy(invoiceRows, (i) => i.memberId)
+  const paymentsOf = groupBy(paymentRows, (p) => p.memberId)
   const allocations: ReturnType<typeof allocateFifo> = []
   const toClose: number[] = []
   const toReopen: number[] = []
