@@ -1,0 +1,133 @@
+import { createHash, randomBytes } from 'node:crypto'
+
+/**
+ * The LDAP entries Coin writes, built from plain values (no I/O). Every managed attribute is a
+ * key of `attributes`; an empty list means "absent", so `putEntry` deletes it from an entry that
+ * has it. docs/ldap.md describes both layouts.
+ */
+export type LdapAttributes = Record<string, string[]>
+export type LdapEntry = { dn: string; attributes: LdapAttributes }
+
+/**
+ * `{SSHA}` + base64(sha1(password + salt) + salt), as Coin's `ldap_hash` (8 random salt bytes).
+ * slapd checks it natively, so OpenVPN/FreeRADIUS binds as the VPN account with the clear password.
+ */
+export function sshaHash(password: string, salt: Buffer = randomBytes(8)) {
+  const digest = createHash('sha1').update(password, 'utf8').update(salt).digest()
+  return `{SSHA}${Buffer.concat([digest, salt]).toString('base64')}`
+}
+
+/**
+ * One attribute value escaped for use in a DN (RFC 4514 §2.4): `,+"\<>;=` get a backslash, as do
+ * a leading `#` or space and a trailing space; NUL becomes `\00`.
+ */
+export function escapeDnValue(value: string) {
+  const chars = [...value]
+  return chars
+    .map((char, i) => {
+      if (char === '\0') return '\\00'
+      if (',+"\\<>;='.includes(char)) return `\\${char}`
+      if (i === 0 && (char === '#' || char === ' ')) return `\\${char}`
+      if (i === chars.length - 1 && char === ' ') return `\\${char}`
+      return char
+    })
+    .join('')
+}
+
+/** An address or network as CIDR text: PostgreSQL prints a /32 (or /128) inet without its prefix. */
+function asCidr(network: string) {
+  if (network.includes('/')) return network
+  return `${network}/${network.includes(':') ? 128 : 32}`
+}
+
+/** A host address without its /32 or /128 (an endpoint is one address). */
+function asHost(address: string) {
+  return address.replace(/\/(32|128)$/, '')
+}
+
+const present = (value: string | null | undefined) => (value ? [value] : [])
+
+export type VpnEntryInput = {
+  login: string
+  /** The `{SSHA}` hash; null when the account has no password yet. */
+  passwordHash: string | null
+  activated: boolean
+  ipv4Endpoint: string | null
+  ipv6Endpoint: string | null
+  /** The configuration's IPv4 subnets (inet text: `10.1.0.0/24`, `10.1.0.5`). */
+  ipv4Subnets: readonly string[]
+  ipv6Subnets: readonly string[]
+}
+
+/**
+ * The OpenVPN account entry Coin writes (`cn=<login>,<baseDn>`), attribute for attribute as Coin's
+ * `LdapVPNConfig`, so existing OpenVPN/FreeRADIUS setups read it unchanged. The IPv6 endpoint goes
+ * in `postalAddress` and the IPv6 subnets in `registeredAddress`: radiusprofile has no IPv6
+ * attributes, and those two accept any text.
+ */
+export function vpnEntry(vpn: VpnEntryInput, baseDn: string): LdapEntry {
+  return {
+    dn: `cn=${escapeDnValue(vpn.login)},${baseDn}`,
+    attributes: {
+      objectClass: ['person', 'organizationalPerson', 'inetOrgPerson', 'top', 'radiusprofile'],
+      cn: [vpn.login],
+      sn: [vpn.login],
+      userPassword: present(vpn.passwordHash),
+      dialupAccess: [vpn.activated ? 'yes' : 'no'],
+      radiusFramedIPAddress: present(vpn.ipv4Endpoint && asHost(vpn.ipv4Endpoint)),
+      postalAddress: present(vpn.ipv6Endpoint && asHost(vpn.ipv6Endpoint)),
+      radiusFramedRoute: vpn.ipv4Subnets.map(asCidr),
+      registeredAddress: vpn.ipv6Subnets.map(asCidr),
+    },
+  }
+}
+
+export type MemberEntryInput = {
+  id: number
+  username: string
+  firstName: string
+  lastName: string
+  /** For a legal entity: its name stands in for the last name. */
+  organizationName?: string
+  /** Empty: "first last" (Coin's default). */
+  displayName?: string
+  email: string
+  /** The member's Coin password hash (argon2id PHC string); null when they have none. */
+  passwordHash: string | null
+}
+
+export type MemberEntryOptions = {
+  /** uidNumber = uidBase + member id (LDAP_MEMBERS_UID_BASE), stable and unique without a lookup. */
+  uidBase: number
+  /** gidNumber of every member (LDAP_MEMBERS_GID). */
+  gid: number
+}
+
+/**
+ * A member's POSIX account (`uid=<username>,<baseDn>`). `userPassword` is `{ARGON2}` + the Coin
+ * hash, which slapd's argon2 module verifies, so other services bind with the member's password.
+ */
+export function memberEntry(member: MemberEntryInput, baseDn: string, options: MemberEntryOptions): LdapEntry {
+  const firstName = member.firstName.trim()
+  const lastName = member.lastName.trim()
+  const organizationName = member.organizationName?.trim() ?? ''
+  const displayName =
+    member.displayName?.trim() || `${firstName} ${lastName}`.trim() || organizationName || member.username
+  return {
+    dn: `uid=${escapeDnValue(member.username)},${baseDn}`,
+    attributes: {
+      objectClass: ['inetOrgPerson', 'organizationalPerson', 'person', 'posixAccount', 'top'],
+      uid: [member.username],
+      cn: [member.username],
+      sn: [lastName || organizationName || member.username],
+      givenName: present(firstName),
+      displayName: [displayName],
+      mail: present(member.email.trim()),
+      uidNumber: [String(options.uidBase + member.id)],
+      gidNumber: [String(options.gid)],
+      homeDirectory: [`/home/${member.username}`],
+      loginShell: ['/bin/false'],
+      userPassword: present(member.passwordHash && `{ARGON2}${member.passwordHash}`),
+    },
+  }
+}
