@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import fs from 'node:fs'
+import { isIP } from 'node:net'
 import path from 'node:path'
 import cronParser from 'cron-parser'
 import { z } from 'zod'
@@ -46,6 +47,34 @@ const cron = (fallback: string) =>
       }
     })
     .default(fallback)
+
+/** A POSIX uid or gid number. */
+const posixId = () =>
+  z.coerce
+    .number({ error: 'expected a number' })
+    .int('expected a whole number')
+    .min(0, 'expected a number between 0 and 2000000000')
+    .max(2_000_000_000, 'expected a number between 0 and 2000000000')
+
+/** A distinguished name such as `ou=vpn,dc=example,dc=org` (its syntax is the LDAP server's to check). */
+const dn = (example: string) => z.string().trim().regex(/^[A-Za-z0-9][\w.-]*=[^,]/, `expected a DN such as ${example}`)
+
+/** A file Coin reads at startup, such as a certificate: it must exist and be readable now. */
+const readableFile = () =>
+  z
+    .string()
+    .trim()
+    .refine((file) => {
+      try {
+        fs.accessSync(file, fs.constants.R_OK)
+        return fs.statSync(file).isFile()
+      } catch {
+        return false
+      }
+    }, 'expected the path of a readable file (no such file, or not readable)')
+
+/** A host name (`vpn.example.org`) or an IPv4/IPv6 address. */
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i
 
 const count = (what: string, min: number, max: number) =>
   z.coerce
@@ -170,6 +199,45 @@ const EnvSchema = z.object({
     .min(0, 'expected between 0 and 16 threads')
     .max(16, 'expected between 0 and 16 threads')
     .default(Math.min(2, availableParallelism())),
+  /** ldap:// or ldaps:// (host and port only); unset: LDAP is off and nothing is written to a directory. */
+  LDAP_URL: z
+    .url({ protocol: /^ldaps?$/, error: 'expected an ldap:// or ldaps:// URL' })
+    .refine((url) => /^ldaps?:\/\/[^/@?#]+\/?$/i.test(url), 'expected only a scheme, a host and a port, e.g. ldap://ldap.example.org:389')
+    .optional(),
+  /** The DN Coin binds as; it needs write access under VPN_CONF_BASE_DN and LDAP_MEMBERS_BASE_DN. */
+  LDAP_BIND_DN: dn('cn=coin,dc=example,dc=org').optional(),
+  LDAP_BIND_PASSWORD: z.string().optional(),
+  /** Where VPN accounts live (Coin's VPN_CONF_BASE_DN); empty: VPN accounts are not written to LDAP. */
+  VPN_CONF_BASE_DN: z.union([z.literal(''), dn('ou=vpn,dc=example,dc=org')]).default(''),
+  /** Where members are kept as POSIX accounts; unset: members are not written to LDAP. */
+  LDAP_MEMBERS_BASE_DN: dn('ou=members,dc=example,dc=org').optional(),
+  /** A member's uidNumber is this plus their id. */
+  LDAP_MEMBERS_UID_BASE: posixId().default(10000),
+  /** The gidNumber of every member's POSIX account. */
+  LDAP_MEMBERS_GID: posixId().default(10000),
+  /** Upgrade an ldap:// connection with StartTLS before binding. */
+  LDAP_STARTTLS: booleanString.default(false),
+  /** CA certificate(s) (PEM) the LDAP server's certificate must chain to; unset: the system's CAs. */
+  LDAP_TLS_CA_FILE: readableFile().optional(),
+  /** false accepts any LDAP server certificate (a test server only). */
+  LDAP_TLS_REJECT_UNAUTHORIZED: booleanString.default(true),
+  /** Connecting and each LDAP operation give up after this long: LDAP being down never hangs a job. */
+  LDAP_TIMEOUT_MS: count('milliseconds', 100, 600_000).default(5000),
+  /** The OpenVPN server members' client files point to (host name or address); empty: none. */
+  OPENVPN_SERVER: z
+    .string()
+    .trim()
+    .refine((host) => HOST_NAME.test(host) || isIP(host) !== 0, 'expected a host name or an IP address, e.g. vpn.example.org')
+    .default(''),
+  OPENVPN_PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(1, 'expected a port between 1 and 65535')
+    .max(65535, 'expected a port between 1 and 65535')
+    .default(1194),
+  OPENVPN_PROTOCOL: z.enum(['udp', 'tcp'], { error: 'expected udp or tcp' }).default('udp'),
+  /** The CA certificate (PEM) embedded in members' OpenVPN client files. */
+  OPENVPN_CA_FILE: readableFile().optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',
@@ -177,6 +245,15 @@ const EnvSchema = z.object({
     .default('info'),
   /** Log lines as JSON or as one-line text; unset: text on a terminal, JSON otherwise. */
   LOG_FORMAT: z.enum(['json', 'text'], { error: 'expected json or text' }).optional(),
+}).superRefine((env, ctx) => {
+  if (!env.LDAP_URL) return
+  // Coin writes entries, which an anonymous bind may not.
+  for (const key of ['LDAP_BIND_DN', 'LDAP_BIND_PASSWORD'] as const) {
+    if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when LDAP_URL is set' })
+  }
+  if (env.LDAP_STARTTLS && env.LDAP_URL.startsWith('ldaps:')) {
+    ctx.addIssue({ code: 'custom', path: ['LDAP_STARTTLS'], message: 'not with an ldaps:// LDAP_URL, which is TLS from the start' })
+  }
 })
 
 export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; COIN_DATA_DIR: string }
@@ -198,7 +275,7 @@ export function parseEnv(source: Record<string, string | undefined>): z.infer<ty
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const key = String(issue.path[0])
-  const got = source[key] === undefined ? undefined : key.includes('SECRET') ? '***' : hidePassword(source[key])
+  const got = source[key] === undefined ? undefined : /SECRET|PASSWORD/.test(key) ? '***' : hidePassword(source[key])
   throw new EnvError(`Invalid configuration: ${key}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`)
 }
 
