@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { escapeDnValue, memberEntry, sshaHash, vpnEntry } from '#app/integrations/ldap/entries.ts'
+import { differingAttributes } from '#app/integrations/ldap/client.server.ts'
+import { escapeDnValue, formatDn, memberEntry, normalizeDn, sshaHash, vpnEntry } from '#app/integrations/ldap/entries.ts'
 
 const BASE = 'ou=vpn,dc=example,dc=org'
 
@@ -39,6 +40,36 @@ describe('escapeDnValue (RFC 4514)', () => {
     ['Zoé', 'Zoé'],
   ])('%j → %j', (value, escaped) => {
     expect(escapeDnValue(value)).toBe(escaped)
+  })
+})
+
+describe('formatDn and normalizeDn', () => {
+  test.each([
+    // slapd's answers for entries added with escapeDnValue's escapes
+    ['cn=dupont\\2C jean\\2Bvpn\\3D1\\20,ou=vpn,dc=coin,dc=test', 'cn=dupont\\, jean\\+vpn\\=1\\ ,ou=vpn,dc=coin,dc=test'],
+    ['cn=\\23x,ou=vpn,dc=coin,dc=test', 'cn=\\#x,ou=vpn,dc=coin,dc=test'],
+    ['cn=\\20lead,ou=vpn,dc=coin,dc=test', 'cn=\\ lead,ou=vpn,dc=coin,dc=test'],
+    ['cn=a\\22b\\3Cc\\3E\\3Bd\\5Ce,ou=vpn', 'cn=a\\"b\\<c\\>\\;d\\\\e,ou=vpn'],
+    ['cn=Zo\\C3\\A9,ou=vpn', 'cn=Zoé,ou=vpn'],
+    ['cn=Zoé,ou=vpn', 'cn=Zoé,ou=vpn'],
+    ['uid=a\\,b+cn=x, ou=m', 'uid=a\\,b+cn=x,ou=m'],
+    ['', ''],
+  ])('%s → %s', (dn, formatted) => {
+    expect(formatDn(dn)).toBe(formatted)
+  })
+
+  test('normalizeDn makes an escaped DN and its hex-escaped, differently cased twin equal', () => {
+    const written = vpnEntry({ login: 'Dupont, Jean', passwordHash: null, activated: true, ipv4Endpoint: null, ipv6Endpoint: null, ipv4Subnets: [], ipv6Subnets: [] }, 'ou=vpn,DC=coin,DC=test').dn
+    expect(normalizeDn(written)).toBe(normalizeDn('cn=Dupont\\2C Jean,ou=vpn,dc=coin,dc=test'))
+    expect(normalizeDn(written)).toBe('cn=dupont\\, jean,ou=vpn,dc=coin,dc=test')
+  })
+})
+
+describe('differingAttributes', () => {
+  test('names the wanted attributes LDAP does not hold exactly; names and object classes without case', () => {
+    const current = { objectClass: ['Person', 'top'], CN: ['a'], sn: ['x'], mail: ['a@example.org'], description: ['not managed'] }
+    expect(differingAttributes(current, { objectclass: ['top', 'person'], cn: ['a'], sn: ['x'] })).toEqual([])
+    expect(differingAttributes(current, { cn: ['A'], sn: ['x', 'y'], mail: [], givenName: [] })).toEqual(['cn', 'sn', 'mail'])
   })
 })
 

@@ -3,7 +3,7 @@ import { isIP } from 'node:net'
 import type { ConnectionOptions } from 'node:tls'
 import { AlreadyExistsError, Attribute, Change, Client, InvalidCredentialsError, NoSuchObjectError, ResultCodeError } from 'ldapts'
 import { getEnv, type Env } from '#app/utils/env.server.ts'
-import type { LdapAttributes, LdapEntry } from './entries.ts'
+import { formatDn, type LdapAttributes, type LdapEntry } from './entries.ts'
 
 /**
  * The only code that talks to LDAP. Every function opens a connection, binds as Coin, does its
@@ -154,7 +154,8 @@ export function listEntries(baseDn: string, connection?: LdapConnection): Promis
   return using(connection, async (client) => {
     try {
       const { searchEntries } = await client.search(baseDn, { scope: 'one', paged: { pageSize: 500 } })
-      return searchEntries.map((entry) => ({ dn: entry.dn, attributes: attributesOf(entry) }))
+      // slapd spells escapes as hex (`\2C`); the DNs come back as entries.ts writes them (`\,`).
+      return searchEntries.map((entry) => ({ dn: formatDn(entry.dn), attributes: attributesOf(entry) }))
     } catch (error) {
       if (error instanceof NoSuchObjectError) throw noSuchBase(baseDn, error)
       throw refusal(error, 'search', baseDn)
@@ -219,19 +220,29 @@ function attributesOf(entry: Record<string, unknown>): LdapAttributes {
   return attributes
 }
 
-/** The changes that make `current` hold the wanted values; names compare without case, as LDAP's. */
-function differences(current: LdapAttributes, wanted: LdapAttributes) {
+/**
+ * The names of the `wanted` attributes whose values the entry's `current` attributes do not hold
+ * (what `putEntry` would change); an empty list wanted means absent. Attribute names and object
+ * class names compare without case, as in LDAP; other values exactly.
+ */
+export function differingAttributes(current: LdapAttributes, wanted: LdapAttributes) {
   const currentByName = new Map(Object.entries(current).map(([type, values]) => [type.toLowerCase(), values]))
-  const changes: Change[] = []
-  for (const [type, values] of Object.entries(wanted)) {
-    const existing = currentByName.get(type.toLowerCase()) ?? []
-    // Object class names are case-insensitive; other values compare exactly.
-    const fold = type.toLowerCase() === 'objectclass' ? (v: string) => v.toLowerCase() : (v: string) => v
-    if (sameSet(existing.map(fold), values.map(fold))) continue
+  return Object.entries(wanted)
+    .filter(([type, values]) => {
+      const existing = currentByName.get(type.toLowerCase()) ?? []
+      const fold = type.toLowerCase() === 'objectclass' ? (v: string) => v.toLowerCase() : (v: string) => v
+      return !sameSet(existing.map(fold), values.map(fold))
+    })
+    .map(([type]) => type)
+}
+
+/** The changes that make `current` hold the wanted values. */
+function differences(current: LdapAttributes, wanted: LdapAttributes) {
+  return differingAttributes(current, wanted).map((type) => {
+    const values = wanted[type] ?? []
     // A delete without values removes the whole attribute.
-    changes.push(new Change({ operation: values.length > 0 ? 'replace' : 'delete', modification: new Attribute({ type, values }) }))
-  }
-  return changes
+    return new Change({ operation: values.length > 0 ? 'replace' : 'delete', modification: new Attribute({ type, values }) })
+  })
 }
 
 function sameSet(a: string[], b: string[]) {

@@ -34,6 +34,67 @@ export function escapeDnValue(value: string) {
     .join('')
 }
 
+/**
+ * A DN in one comparable form: attribute types and values lower-cased (Coin's RDN attributes
+ * match without case), values unescaped and escaped again as `escapeDnValue` does. slapd answers
+ * `cn=a\2Cb,…` for the entry added as `cn=a\,b,…`; both normalize to `cn=a\,b,…`.
+ */
+export function normalizeDn(dn: string) {
+  return formatDn(dn).toLowerCase()
+}
+
+/** A DN with each value escaped as `escapeDnValue` does, case kept. */
+export function formatDn(dn: string) {
+  if (!dn.trim()) return ''
+  return splitUnescaped(dn, ',')
+    .map((rdn) =>
+      splitUnescaped(rdn, '+')
+        .map((pair) => {
+          const equals = pair.indexOf('=')
+          if (equals < 0) return pair
+          return `${pair.slice(0, equals).trim()}=${escapeDnValue(unescapeDnValue(pair.slice(equals + 1)))}`
+        })
+        .join('+'),
+    )
+    .join(',')
+}
+
+/** Splits at each `separator` not escaped by a backslash. */
+function splitUnescaped(text: string, separator: ',' | '+') {
+  const parts: string[] = []
+  let current = ''
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && i + 1 < text.length) {
+      current += text.slice(i, i + 2)
+      i++
+    } else if (text[i] === separator) {
+      parts.push(current)
+      current = ''
+    } else {
+      current += text[i]
+    }
+  }
+  parts.push(current)
+  return parts
+}
+
+/** `\2C` (a UTF-8 byte in hex) and `\,` both stand for the character itself. */
+function unescapeDnValue(value: string) {
+  const chars = [...value]
+  const bytes: number[] = []
+  for (let i = 0; i < chars.length; i++) {
+    const hex = chars.slice(i + 1, i + 3).join('')
+    if (chars[i] === '\\' && /^[0-9a-f]{2}$/i.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16))
+      i += 2
+      continue
+    }
+    if (chars[i] === '\\' && i + 1 < chars.length) i++
+    bytes.push(...Buffer.from(chars[i], 'utf8'))
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+
 /** An address or network as CIDR text: PostgreSQL prints a /32 (or /128) inet without its prefix. */
 function asCidr(network: string) {
   if (network.includes('/')) return network
