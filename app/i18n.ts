@@ -7,6 +7,7 @@ import enCommon from './locales/en/common.json' with { type: 'json' }
 import enEmails from './locales/en/emails.json' with { type: 'json' }
 import enErrors from './locales/en/errors.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
+import enIp from './locales/en/ip.json' with { type: 'json' }
 import enIsp from './locales/en/isp.json' with { type: 'json' }
 import enPayments from './locales/en/payments.json' with { type: 'json' }
 import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' }
@@ -17,6 +18,7 @@ import frCommon from './locales/fr/common.json' with { type: 'json' }
 import frEmails from './locales/fr/emails.json' with { type: 'json' }
 import frErrors from './locales/fr/errors.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
+import frIp from './locales/fr/ip.json' with { type: 'json' }
 import frIsp from './locales/fr/isp.json' with { type: 'json' }
 import frPayments from './locales/fr/payments.json' with { type: 'json' }
 import frSubscriptions from './locales/fr/subscriptions.json' with { type: 'json' }
@@ -25,10 +27,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, isp: frIsp, emails: frEmails, audit: frAudit },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, isp: enIsp, emails: enEmails, audit: enAudit },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -36,7 +38,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'isp', 'emails', 'audit'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,
