@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { canBind, LdapError, ldapSettings, listEntries, putEntry, readEntry, removeEntry, withLdap } from '#app/integrations/ldap/client.server.ts'
@@ -255,5 +256,50 @@ describe.skipIf(missing)('LDAP client against a real slapd', () => {
       const lax = ldap.settings({ startTls: true, tlsRejectUnauthorized: false })
       expect((await readEntry(`cn=alice-vpn1,${VPN_BASE_DN}`, lax))?.cn).toEqual(['alice-vpn1'])
     })
+  })
+})
+
+/** The access rules docs/ldap.md recommends, for this test server's suffix. */
+function documentedAccess() {
+  const docs = fs.readFileSync('docs/ldap.md', 'utf8')
+  const block = /```\n(# Coin's access rules[^\n]*\n[\s\S]*?)```/.exec(docs)
+  if (!block) throw new Error("docs/ldap.md has no block starting with # Coin's access rules")
+  return block[1].replaceAll('dc=example,dc=org', SUFFIX).trimEnd().split('\n')
+}
+
+describe.skipIf(missing)('the access rules docs/ldap.md recommends', () => {
+  const coinDn = `cn=coin,${SUFFIX}`
+  let ldap: Slapd
+  beforeAll(async () => {
+    // Followed by Debian's default rules, which let Coin's own account bind.
+    ldap = await startSlapd({ access: [...documentedAccess(), 'access to attrs=userPassword by self write by anonymous auth by * none', 'access to * by * read'] })
+    await withLdap((client) => client.add(coinDn, { objectClass: ['person'], cn: 'coin', sn: 'coin', userPassword: sshaHash('coin-bind-secret') }), ldap.settings())
+  })
+  afterAll(async () => {
+    await ldap?.close()
+  })
+
+  test('are enough for Coin: it writes, compares (it reads userPassword) and removes both kinds of entries', async () => {
+    const coin = ldap.settings({ bindDn: coinDn, bindPassword: 'coin-bind-secret' })
+    const account = vpnEntry(vpn, VPN_BASE_DN)
+    const member = memberEntry({ id: 1, username: 'max', firstName: 'Max', lastName: 'Roux', email: 'max@example.org', passwordHash: await hashPassword('max-pw') }, MEMBERS_BASE_DN, { uidBase: 10000, gid: 10000 })
+    for (const entry of [account, member]) {
+      expect(await putEntry(entry.dn, entry.attributes, coin)).toBe('added')
+      expect(await putEntry(entry.dn, entry.attributes, coin)).toBe('unchanged')
+    }
+    expect((await listEntries(VPN_BASE_DN, coin)).map((e) => e.dn)).toEqual([account.dn])
+    expect(await canBind(account.dn, 'vpn-password-1', coin)).toBe(true)
+    expect(await canBind(member.dn, 'max-pw', coin)).toBe(true)
+
+    // An account reads the entries but no password hash.
+    const asMember = ldap.settings({ bindDn: member.dn, bindPassword: 'max-pw' })
+    expect(await readEntry(account.dn, asMember)).toMatchObject({ cn: ['alice-vpn1'] })
+    expect(await readEntry(account.dn, asMember)).not.toHaveProperty('userPassword')
+    expect(await readEntry(member.dn, asMember)).not.toHaveProperty('userPassword')
+    const refused = await failure(removeEntry(account.dn, asMember))
+    expect(refused).toEqual({ kind: 'refused', message: `LDAP refused to delete ${account.dn}: insufficient access (no write access to parent)` })
+
+    expect(await removeEntry(account.dn, coin)).toBe(true)
+    expect(await removeEntry(member.dn, coin)).toBe(true)
   })
 })

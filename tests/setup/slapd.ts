@@ -63,6 +63,8 @@ export function slapdMissing(): string | null {
 export type SlapdOptions = {
   /** TLS with a throw-away self-signed certificate for 127.0.0.1 and localhost (needs openssl): StartTLS on the ldap:// port, plus an ldaps:// port. */
   tls?: boolean
+  /** slapd.conf `access` lines instead of the default (userPassword for binding only, the rest readable). */
+  access?: string[]
 }
 
 export type Slapd = {
@@ -80,7 +82,7 @@ export type Slapd = {
   close(): Promise<void>
 }
 
-export async function startSlapd({ tls = false }: SlapdOptions = {}): Promise<Slapd> {
+export async function startSlapd({ tls = false, access = DEFAULT_ACCESS }: SlapdOptions = {}): Promise<Slapd> {
   if (!SLAPD) throw new Error('slapd not found')
   const slapd = SLAPD
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-test-slapd-'))
@@ -90,7 +92,7 @@ export async function startSlapd({ tls = false }: SlapdOptions = {}): Promise<Sl
   const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : undefined
   const caFile = tls ? makeCertificate(dir) : undefined
   const conf = path.join(dir, 'slapd.conf')
-  fs.writeFileSync(conf, slapdConf(dir, tls))
+  fs.writeFileSync(conf, slapdConf(dir, tls, access))
 
   let child: ChildProcess | null = null
   let output = ''
@@ -142,7 +144,10 @@ export async function startSlapd({ tls = false }: SlapdOptions = {}): Promise<Sl
   }
 }
 
-function slapdConf(dir: string, tls: boolean) {
+// Accounts bind with their own userPassword; nobody else reads it.
+const DEFAULT_ACCESS = ['access to attrs=userPassword by self write by anonymous auth by * none', 'access to * by * read']
+
+function slapdConf(dir: string, tls: boolean, access: string[]) {
   const schemas = ['core', 'cosine', 'inetorgperson', 'nis'].map((name) => path.join(SCHEMA_DIR, `${name}.schema`))
   return [
     ...[...schemas, RADIUS_SCHEMA].map((file) => `include ${file}`),
@@ -165,9 +170,7 @@ function slapdConf(dir: string, tls: boolean) {
     `rootpw ${ADMIN_PASSWORD}`,
     `directory ${path.join(dir, 'data')}`,
     'maxsize 67108864',
-    // Accounts bind with their own userPassword; nobody else reads it.
-    'access to attrs=userPassword by self write by anonymous auth by * none',
-    'access to * by * read',
+    ...access,
     '',
   ].join('\n')
 }
