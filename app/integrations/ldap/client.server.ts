@@ -69,17 +69,18 @@ export type LdapConnection = Client | LdapSettings
  * several operations on one connection.
  */
 export async function withLdap<T>(work: (client: Client) => Promise<T>, settings: LdapSettings = requireSettings()): Promise<T> {
+  const tls = settings.startTls || settings.url.startsWith('ldaps:') ? tlsOptions(settings) : undefined
   const client = new Client({
     url: settings.url,
     connectTimeout: settings.timeoutMs,
     timeout: settings.timeoutMs,
     // ldapts speaks TLS from the first byte whenever it is given TLS options.
-    ...(settings.url.startsWith('ldaps:') ? { tlsOptions: tlsOptions(settings) } : {}),
+    ...(settings.startTls ? {} : { tlsOptions: tls }),
   })
   try {
     if (settings.startTls) {
       try {
-        await client.startTLS(tlsOptions(settings))
+        await client.startTLS(tls)
       } catch (error) {
         if (!(error instanceof ResultCodeError)) throw error
         throw new LdapError('tls', `LDAP StartTLS refused at ${settings.url}: ${resultName(error)}`, { cause: error })
@@ -282,6 +283,8 @@ function refusal(error: unknown, action: string, dn: string) {
   return new LdapError('refused', `LDAP refused to ${action} ${dn}: ${resultName(error)}`, { cause: error })
 }
 
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'])
+
 /**
  * A network failure (refused connection, timeout, TLS, closed socket) as an LdapError naming the
  * server; anything else, such as a bug in the caller's work, passes through unchanged.
@@ -293,10 +296,10 @@ function connectionError(error: unknown, url: string) {
   const { message } = error
   if (message === 'Connection timeout') return new LdapError('timeout', `LDAP unreachable at ${url}: no answer to connecting`, { cause: error })
   if (message.endsWith('Operation timed out')) return new LdapError('timeout', `LDAP at ${url} did not answer in time`, { cause: error })
-  if (code && /CERT|SELF_SIGNED|UNABLE_TO|TLS|SSL|HOSTNAME|ALTNAME/.test(code)) {
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO|TLS|SSL/.test(code)) {
     return new LdapError('tls', `LDAP TLS handshake at ${url} failed: ${message}`, { cause: error })
   }
-  if (code) return new LdapError('unreachable', `LDAP unreachable at ${url}: ${code}`, { cause: error })
+  if (code && NETWORK_ERRORS.has(code)) return new LdapError('unreachable', `LDAP unreachable at ${url}: ${code}`, { cause: error })
   if (/^(Connection closed|Socket error|Socket connection not established)/.test(message)) {
     return new LdapError('unreachable', `LDAP unreachable at ${url}: connection lost`, { cause: error })
   }
