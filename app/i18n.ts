@@ -11,6 +11,7 @@ import enIp from './locales/en/ip.json' with { type: 'json' }
 import enIsp from './locales/en/isp.json' with { type: 'json' }
 import enPayments from './locales/en/payments.json' with { type: 'json' }
 import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' }
+import enVpn from './locales/en/vpn.json' with { type: 'json' }
 import frAudit from './locales/fr/audit.json' with { type: 'json' }
 import frBankImport from './locales/fr/bank-import.json' with { type: 'json' }
 import frBilling from './locales/fr/billing.json' with { type: 'json' }
@@ -22,15 +23,16 @@ import frIp from './locales/fr/ip.json' with { type: 'json' }
 import frIsp from './locales/fr/isp.json' with { type: 'json' }
 import frPayments from './locales/fr/payments.json' with { type: 'json' }
 import frSubscriptions from './locales/fr/subscriptions.json' with { type: 'json' }
+import frVpn from './locales/fr/vpn.json' with { type: 'json' }
 
 export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -38,7 +40,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises'
+import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import { Writable } from 'node:stream'
 import { z } from 'zod'
 import { findTakenFields, generateUsername } from '#app/models/member/manage.server.ts'
@@ -73,16 +74,21 @@ export async function createSuperuser(options: SuperuserOptions) {
   const taken = await findTakenFields({ email, username })
   if (taken.username) throw new CommandError(`the username "${username}" is already taken`)
   if (taken.email) throw new CommandError(`the email ${email} already belongs to a member`)
-  const member = await prisma.member.create({
-    data: {
-      username,
-      email,
-      firstName: options.firstName ?? '',
-      lastName: options.lastName ?? '',
-      roles: ['MEMBER', 'STAFF', 'SUPERUSER'],
-      password: { create: { hash: await hashPassword(password) } },
-    },
-    select: { id: true, username: true },
+  const hash = await hashPassword(password)
+  return prisma.$transaction(async (tx) => {
+    const member = await tx.member.create({
+      data: {
+        username,
+        email,
+        firstName: options.firstName ?? '',
+        lastName: options.lastName ?? '',
+        roles: ['MEMBER', 'STAFF', 'SUPERUSER'],
+        password: { create: { hash } },
+      },
+      select: { id: true, username: true },
+    })
+    // Staff are kept in LDAP too, as Coin does with its superuser.
+    await markLdapDirty(tx, 'member', [member.id])
+    return member
   })
-  return member
 }

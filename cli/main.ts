@@ -158,6 +158,21 @@ export function buildProgram() {
     })
 
   program
+    .command('ldap_sync')
+    .alias('ldap-sync')
+    .summary('compare LDAP with the database and repair it')
+    .description(
+      'Compare the entries Coin keeps in LDAP (VPN accounts, and members when LDAP_MEMBERS_BASE_DN is set) with the database, '
+      + 'which is the source of truth: write missing and different entries, remove entries nothing in the database has, '
+      + 'then write what waits in the sync queue. With --check, only list the drift (exit 1 when there is some).',
+    )
+    .option('--check', 'list the drift, change nothing')
+    .action(async (options: { check?: boolean }) => {
+      const { ldapSync } = await import('./ldap-sync.ts')
+      await withDatabase(() => ldapSync({ check: options.check ?? false }))
+    })
+
+  program
     .command('charge_subscriptions')
     .alias('charge-subscriptions')
     .summary("bill the month's subscriptions")

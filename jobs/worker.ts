@@ -8,6 +8,7 @@ import * as chargeSubscriptions from './charge-subscriptions.ts'
 import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
+import { startLdapSync } from './sync-ldap.ts'
 
 type JobOptions = { now: Date; log: Logger; signal: AbortSignal; data: object | null }
 type JobModule = {
@@ -66,10 +67,11 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
     })
   }
   const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }), signal: stopSignal.signal })
+  const stopLdapSync = startLdapSync({ log: logger.child({ job: 'sync-ldap' }), signal: stopSignal.signal })
   logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')
   return async () => {
     stopping = true
     stopSignal.abort()
-    await Promise.all([stopDelivery(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
+    await Promise.all([stopDelivery(), stopLdapSync(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
   }
 }

@@ -1,9 +1,14 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { notFound } from '#app/utils/http.server.ts'
+import { vpnBackend } from './vpn/backend.server.ts'
 
 /**
  * Service backends (Coin's configuration types, ARCHITECTURE.md "Service backends"): an offer
- * names a backend; subscribing to it creates that backend's configuration. A backend registers
- * its hooks here; docs/extending.md shows how to write one.
+ * names a backend; subscribing to it creates that backend's configuration. docs/extending.md
+ * shows how to write one.
  *
  * Hooks run inside the caller's transaction and must be idempotent: they change rows, and queue
  * whatever must reach an outside system (LDAP…) for the worker, never calling it themselves.
@@ -16,16 +21,22 @@ export type HookContext = {
   offerId: number
   /** The staff member acting, or null for Coin itself. */
   actorId: number | null
+  now: Date
 }
+
+/** What a backend says of a configuration's service, shown to staff and to the member. */
+export type ServiceStatus = { state: 'synced' | 'pending' | 'failed' | 'off'; message: string | null; at: Date | null }
 
 export type ServiceBackend = {
   /** Stored in Offer.backend and ServiceConfiguration.backend. */
   kind: string
   /** The COIN_MODULES name that switches it on; null when always on. */
   module: string | null
+  /** Whether a configuration of this kind gets subnets from the offer's pools (default no). */
+  usesSubnets?: boolean
   /** Creates the backend's rows for a new configuration (subnets, accounts…). */
   create: (context: HookContext) => Promise<void>
-  /** The subscription or the configuration changed (e.g. a resignation date was set or removed). */
+  /** The subscription changed (e.g. its resignation date was set or removed). */
   update?: (context: HookContext) => Promise<void>
   /** The subscription ended: the service stops (e.g. the VPN account is deactivated). */
   suspend?: (context: HookContext) => Promise<void>
@@ -33,35 +44,126 @@ export type ServiceBackend = {
   delete?: (context: HookContext) => Promise<void>
   /** One of the configuration's subnets was added, changed or released (Coin's subnet_event). */
   subnetChanged?: (context: HookContext) => Promise<void>
+  /** The state of the service outside Coin, for each configuration asked. */
+  status?: (configurationIds: number[]) => Promise<Map<number, ServiceStatus>>
+  /** The configuration's pages, when the backend has them. */
+  adminPath?: (configurationId: number) => string
+  memberPath?: (configurationId: number) => string
 }
 
-const backends = new Map<string, ServiceBackend>()
+/** "none": the offer has no technical side (membership-only offers, housing billed by hand…). */
+export const NO_BACKEND = 'none'
 
-/** Registers a backend (app/backends/index.server.ts for Coin's own, a test for its test backend). */
+const backends = new Map<string, ServiceBackend>([[vpnBackend.kind, vpnBackend]])
+
+/** Registers a backend: Coin's own are listed above; a test registers its test backend. */
 export function registerBackend(backend: ServiceBackend) {
+  if (backend.kind === NO_BACKEND) throw new Error(`"${NO_BACKEND}" is not a backend name`)
   backends.set(backend.kind, backend)
 }
 
-export function getBackend(kind: string) {
-  return backends.get(kind) ?? null
+/** Removes a backend registered by `registerBackend` (tests). */
+export function unregisterBackend(kind: string) {
+  backends.delete(kind)
 }
 
-async function hookContext(tx: Prisma.TransactionClient, configurationId: number, actorId: number | null) {
+/** A backend that is registered and switched on by COIN_MODULES, or null. */
+export function getBackend(kind: string) {
+  const backend = backends.get(kind)
+  if (!backend) return null
+  return backend.module === null || getEnv().COIN_MODULES.includes(backend.module) ? backend : null
+}
+
+/** The backend kinds an offer may name now: "none" and every backend switched on. */
+export function availableBackendKinds() {
+  return [NO_BACKEND, ...[...backends.keys()].filter((kind) => getBackend(kind)).sort()]
+}
+
+async function hookContext(tx: Prisma.TransactionClient, configurationId: number, actorId: number | null, now: Date) {
   const configuration = await tx.serviceConfiguration.findUnique({
     where: { id: configurationId },
     select: { id: true, backend: true, subscription: { select: { id: true, memberId: true, offerId: true } } },
   })
   if (!configuration) return null
   const { subscription } = configuration
-  const context: HookContext = { tx, configurationId, subscriptionId: subscription.id, memberId: subscription.memberId, offerId: subscription.offerId, actorId }
+  const context: HookContext = { tx, configurationId, subscriptionId: subscription.id, memberId: subscription.memberId, offerId: subscription.offerId, actorId, now }
   return { backend: getBackend(configuration.backend), context }
+}
+
+/**
+ * Gives a new subscription the configuration its offer's backend provides, in the subscription's
+ * transaction: the row, then the backend's `create` hook. An offer whose backend is switched
+ * off takes no subscription (BACKEND_OFF), rather than one without its service.
+ */
+export async function createConfiguration(tx: Prisma.TransactionClient, { subscriptionId, actorId, now = new Date() }: { subscriptionId: number; actorId: number | null; now?: Date }) {
+  const subscription = await tx.subscription.findUniqueOrThrow({ where: { id: subscriptionId }, select: { memberId: true, offerId: true, offer: { select: { backend: true } } } })
+  const kind = subscription.offer.backend
+  if (kind === NO_BACKEND) return null
+  const backend = getBackend(kind)
+  if (!backend) throw new DomainError({ code: 'BACKEND_OFF', message: 'subscriptions:errors.backendOff', status: 409 })
+  const existing = await tx.serviceConfiguration.findUnique({ where: { subscriptionId }, select: { id: true } })
+  const configuration = existing ?? await tx.serviceConfiguration.create({ data: { subscriptionId, backend: kind }, select: { id: true } })
+  await backend.create({ tx, configurationId: configuration.id, subscriptionId, memberId: subscription.memberId, offerId: subscription.offerId, actorId, now })
+  return configuration
+}
+
+type Hook = 'update' | 'suspend' | 'delete' | 'subnetChanged'
+
+/** Runs one hook of a configuration's backend, when the backend is on and has that hook. */
+export async function runHook(hook: Hook, tx: Prisma.TransactionClient, { configurationId, actorId = null, now = new Date() }: { configurationId: number; actorId?: number | null; now?: Date }) {
+  const found = await hookContext(tx, configurationId, actorId, now)
+  await found?.backend?.[hook]?.(found.context)
 }
 
 /**
  * Tells a configuration's backend that one of its subnets changed (Coin's post-save/post-delete
  * `subnet_event`), after the change, in the same transaction.
  */
-export async function subnetChanged(tx: Prisma.TransactionClient, configurationId: number, actorId: number | null = null) {
-  const found = await hookContext(tx, configurationId, actorId)
-  await found?.backend?.subnetChanged?.(found.context)
+export function subnetChanged(tx: Prisma.TransactionClient, configurationId: number, actorId: number | null = null) {
+  return runHook('subnetChanged', tx, { configurationId, actorId })
+}
+
+/**
+ * Runs the hook a subscription's change calls for: `suspend` when it has ended by `now`, else
+ * `update`. Nothing when the subscription has no configuration.
+ */
+export async function subscriptionChanged(tx: Prisma.TransactionClient, { subscriptionId, actorId, now = new Date() }: { subscriptionId: number; actorId: number | null; now?: Date }) {
+  const configuration = await tx.serviceConfiguration.findUnique({
+    where: { subscriptionId },
+    select: { id: true, subscription: { select: { resignDate: true } } },
+  })
+  if (!configuration) return
+  const ended = configuration.subscription.resignDate !== null && configuration.subscription.resignDate < now
+  await runHook(ended ? 'suspend' : 'update', tx, { configurationId: configuration.id, actorId, now })
+}
+
+/** The configuration of each subscription asked, with its backend's pages and status. */
+export async function describeConfigurations(subscriptionIds: number[], db: Prisma.TransactionClient = prisma) {
+  const configurations = await db.serviceConfiguration.findMany({
+    where: { subscriptionId: { in: subscriptionIds } },
+    select: { id: true, subscriptionId: true, backend: true },
+  })
+  const byKind = new Map<string, number[]>()
+  for (const c of configurations) byKind.set(c.backend, [...byKind.get(c.backend) ?? [], c.id])
+  const statuses = new Map<number, ServiceStatus>()
+  for (const [kind, ids] of byKind) {
+    const found = await getBackend(kind)?.status?.(ids)
+    for (const [id, status] of found ?? []) statuses.set(id, status)
+  }
+  return new Map(configurations.map((c) => {
+    const backend = getBackend(c.backend)
+    return [c.subscriptionId, {
+      id: c.id,
+      backend: c.backend,
+      enabled: backend !== null,
+      adminPath: backend?.adminPath?.(c.id) ?? null,
+      memberPath: backend?.memberPath?.(c.id) ?? null,
+      status: statuses.get(c.id) ?? null,
+    }]
+  }))
+}
+
+/** A 404 unless the backend is switched on: its pages do not exist otherwise. */
+export function requireBackend(kind: string) {
+  return getBackend(kind) ?? notFound()
 }

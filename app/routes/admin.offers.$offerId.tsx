@@ -6,10 +6,10 @@ import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
-import { OfferForm, type OfferDefaults } from '#app/components/offer-form.tsx'
+import { OfferForm, offerErrorReply, type OfferDefaults } from '#app/components/offer-form.tsx'
 import { OfferSchema } from '#app/models/offer/offer.schema.ts'
 import { OfferIdParams } from '#app/models/member/params.ts'
-import { deleteOffer, getOffer, setOfferActive, updateOffer } from '#app/models/offer/offers.server.ts'
+import { deleteOffer, getOffer, offerFormChoices, setOfferActive, updateOffer } from '#app/models/offer/offers.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -33,14 +33,19 @@ async function requireOffer(params: LoaderFunctionArgs['params']) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireStaff(request)
-  const { _count, periodFeeCents, initialFeeCents, ...offer } = await requireOffer(params)
+  const { _count, periodFeeCents, initialFeeCents, pools, ...offer } = await requireOffer(params)
   const defaults: OfferDefaults = {
     ...offer,
+    poolIds: pools.map((p) => String(p.id)),
     billingPeriodMonths: String(offer.billingPeriodMonths),
     periodFee: centsToInput(periodFeeCents),
     initialFee: centsToInput(initialFeeCents),
   }
-  return { offer: { id: offer.id, name: offer.name, active: offer.active, subscriptionCount: _count.subscriptions }, defaults }
+  return {
+    offer: { id: offer.id, name: offer.name, active: offer.active, subscriptionCount: _count.subscriptions },
+    defaults,
+    choices: await offerFormChoices(offer.backend),
+  }
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -63,13 +68,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect('/admin/offers?deleted=1')
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    const reply = error.code === 'OFFER_REFERENCE_TAKEN' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
+    const reply = offerErrorReply(error)
     return data({ intent: value.intent, result: submission.reply(reply) }, { status: 400 })
   }
 }
 
 export default function EditOffer() {
-  const { offer, defaults } = useLoaderData<typeof loader>()
+  const { offer, defaults, choices } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('subscriptions')
@@ -85,7 +90,7 @@ export default function EditOffer() {
         </span>
       </div>
       {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
-      <OfferForm isNew={false} lastResult={actionData?.intent === 'save' ? actionData.result : undefined} defaultValue={defaults} />
+      <OfferForm isNew={false} lastResult={actionData?.intent === 'save' ? actionData.result : undefined} defaultValue={defaults} choices={choices} />
       <section className="card space-y-3" aria-labelledby="offer-removal">
         <h2 id="offer-removal" className="text-lg font-semibold">{t('offers.removal')}</h2>
         {otherErrors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={otherErrors} /></div> : null}

@@ -1,12 +1,12 @@
 import { parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Link, useActionData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { OfferForm } from '#app/components/offer-form.tsx'
+import { OfferForm, offerErrorReply } from '#app/components/offer-form.tsx'
 import { OfferSchema } from '#app/models/offer/offer.schema.ts'
-import { createOffer } from '#app/models/offer/offers.server.ts'
+import { createOffer, offerFormChoices } from '#app/models/offer/offers.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
@@ -14,7 +14,7 @@ import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
-  return null
+  return { choices: await offerFormChoices() }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -26,12 +26,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/admin/offers/${offer.id}?created=1`)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    const reply = error.code === 'OFFER_REFERENCE_TAKEN' ? { fieldErrors: { reference: [error.message] } } : { formErrors: [error.message] }
+    const reply = offerErrorReply(error)
     return data({ result: submission.reply(reply) }, { status: 400 })
   }
 }
 
 export default function NewOffer() {
+  const { choices } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const { t } = useTranslation('subscriptions')
   return (
@@ -42,6 +43,7 @@ export default function NewOffer() {
         isNew
         lastResult={actionData?.result}
         defaultValue={{ backend: 'none', billingPeriodMonths: '1', periodFee: '0,00', initialFee: '0,00', active: true }}
+        choices={choices}
       />
     </div>
   )

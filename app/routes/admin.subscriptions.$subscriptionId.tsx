@@ -20,6 +20,8 @@ import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { SubscriptionStateBadge } from '#app/components/subscription-state.tsx'
+import { ServiceStatusBadge } from '#app/components/service.tsx'
+import { describeConfigurations } from '#app/backends/registry.server.ts'
 import { readFormData } from '#app/utils/form.server.ts'
 
 /** A subscription id from the URL; anything that is not a positive integer becomes null (a 404). */
@@ -33,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     today: toIsoDate(date),
     history: await loadHistory({ entity: 'subscription', entityId: subscription.id }),
+    service: (await describeConfigurations([subscription.id])).get(subscription.id) ?? null,
     subscription: { ...rest, commitmentEnd: commitmentEnd(subscription), member: { id: member.id, username: member.username, name: displayName(member) } },
   }
 }
@@ -72,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function SubscriptionDetail() {
-  const { today, subscription: s, history } = useLoaderData<typeof loader>()
+  const { today, subscription: s, history, service } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t, i18n } = useTranslation('subscriptions')
@@ -117,6 +120,15 @@ export default function SubscriptionDetail() {
           <dd><Link to={`/admin/members/${s.member.id}`}>{s.member.name}</Link> <span className="font-mono text-gray-600">{s.member.username}</span></dd>
           <dt className="text-gray-600">{t('subscription.offer')}</dt>
           <dd><Link to={`/admin/offers/${s.offer.id}`}>{s.offer.name}</Link> <span className="font-mono text-gray-600">{s.offer.reference}</span></dd>
+          {service ? (
+            <>
+              <dt className="text-gray-600">{t('detail.service')}</dt>
+              <dd className="flex flex-wrap items-center gap-2">
+                {service.adminPath ? <Link to={service.adminPath}>{t(`offer.backends.${service.backend}`, { defaultValue: service.backend })}</Link> : t(`offer.backends.${service.backend}`, { defaultValue: service.backend })}
+                <ServiceStatusBadge status={service.status} />
+              </dd>
+            </>
+          ) : null}
           <dt className="text-gray-600">{t('subscription.subscriptionDate')}</dt>
           <dd>{formatDate(s.subscriptionDate, lang)}</dd>
           <dt className="text-gray-600">{t('subscription.commitment')}</dt>

@@ -1,16 +1,18 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { NavLink, Outlet } from '@remix-run/react'
+import { NavLink, Outlet, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { getBackend } from '#app/backends/registry.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { requireStaff } from '#app/utils/auth.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Every child route repeats this guard: Remix runs loaders in parallel.
   await requireStaff(request)
-  return null
+  return { vpn: getBackend('vpn') !== null }
 }
 
 export default function AdminLayout() {
+  const { vpn } = useLoaderData<typeof loader>()
   const { t } = useTranslation()
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `block rounded px-2 py-1 text-sm no-underline ${isActive ? 'bg-brand-100 font-semibold text-brand-800' : 'text-gray-700 hover:bg-gray-100'}`
@@ -22,6 +24,7 @@ export default function AdminLayout() {
         <NavLink to="/admin/requests" className={navClass}>{t('admin.requests')}</NavLink>
         <NavLink to="/admin/subscriptions" className={navClass}>{t('admin.subscriptions')}</NavLink>
         <NavLink to="/admin/offers" className={navClass}>{t('admin.offers')}</NavLink>
+        {vpn ? <NavLink to="/admin/vpn" className={navClass}>{t('vpn:admin.title')}</NavLink> : null}
         <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
         <NavLink to="/admin/invoices" className={navClass}>{t('admin.invoices')}</NavLink>
         <NavLink to="/admin/payments" className={navClass}>{t('admin.payments')}</NavLink>

@@ -2,8 +2,9 @@ import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform
 import { getZodConstraint, parseWithZod } from '@conform-to/zod/v4'
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { describeConfigurations } from '#app/backends/registry.server.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { formatDate, formatDateTime } from '#app/components/member-status.tsx'
@@ -26,9 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listMemberRequests({ memberId: member.id }),
     listRequestableOffers(),
   ])
+  const services = await describeConfigurations(subscriptions.map((s) => s.id))
   return {
     subscriptions: subscriptions.map((s) => ({
       id: s.id, offerName: s.offer.name, reference: s.reference, subscriptionDate: s.subscriptionDate, resignDate: s.resignDate, state: s.state,
+      servicePath: services.get(s.id)?.memberPath ?? null,
     })),
     requests: requests.map((r) => ({
       id: r.id, offerName: r.offer.name, message: r.message, status: r.status, createdAt: r.createdAt, decidedAt: r.decidedAt, rejectReason: r.rejectReason,
@@ -99,7 +102,7 @@ export default function MySubscriptions() {
               <tbody className="divide-y divide-gray-100">
                 {subscriptions.map((s) => (
                   <tr key={s.id} className={s.state === 'resigned' ? 'text-gray-500' : undefined}>
-                    <td className="px-3 py-2">{s.offerName}</td>
+                    <td className="px-3 py-2">{s.servicePath ? <Link to={s.servicePath}>{s.offerName}</Link> : s.offerName}</td>
                     <td className="px-3 py-2 font-mono">{s.reference}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{formatDate(s.subscriptionDate, lang)}</td>
                     <td className="px-3 py-2 whitespace-nowrap">{s.resignDate ? formatDate(s.resignDate, lang) : '—'}</td>

@@ -1,4 +1,5 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
+import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import type { MemberStatus, Role } from '#app/generated/prisma/client.ts'
 import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -63,7 +64,7 @@ export async function createMember(input: AdminMemberInput) {
   const passwordHash = input.password ? await hashPassword(input.password) : null
   return prisma.$transaction(async (tx) => {
     const username = input.username || (await generateUsername(input, tx))
-    return tx.member.create({
+    const member = await tx.member.create({
       data: {
         ...memberData(input),
         username,
@@ -71,6 +72,8 @@ export async function createMember(input: AdminMemberInput) {
       },
       select: { id: true, username: true },
     })
+    await markLdapDirty(tx, 'member', [member.id])
+    return member
   })
 }
 
@@ -104,6 +107,7 @@ export async function updateMember(id: number, input: AdminMemberInput, { actorI
       await tx.password.upsert({ where: { memberId: id }, create: { memberId: id, hash: passwordHash }, update: { hash: passwordHash } })
     }
     await recordAudit(tx, statusEntries(current, input.status, actorId))
+    await markLdapDirty(tx, 'member', [id])
     return member
   })
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { queueEmail, queueEmailToAddress, recipientSelect } from '#app/models/email/outbox.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -134,6 +135,7 @@ export async function resetPassword({ token, password, now = new Date() }: { tok
     if (count !== 1) throw invalid()
     await tx.passwordResetToken.updateMany({ where: { memberId: found.memberId, usedAt: null, expiresAt: { gt: now } }, data: { expiresAt: now } })
     await tx.password.upsert({ where: { memberId: found.memberId }, create: { memberId: found.memberId, hash }, update: { hash } })
+    await markLdapDirty(tx, 'member', [found.memberId])
     await tx.session.deleteMany({ where: { memberId: found.memberId } })
     return found.memberId
   })

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { hashPassword, verifyPassword } from '#app/utils/password.server.ts'
 import type { ProfileSchema } from './member.schema.ts'
@@ -16,10 +17,14 @@ export function getProfile({ memberId }: { memberId: number }) {
 
 /** Saves the fields a member may edit on their own profile. */
 export function updateProfile({ memberId, ...data }: { memberId: number } & z.infer<typeof ProfileSchema>) {
-  return prisma.member.update({
-    where: { id: memberId },
-    data: { ...data, language: data.language ?? null },
-    select: { id: true },
+  return prisma.$transaction(async (tx) => {
+    const member = await tx.member.update({
+      where: { id: memberId },
+      data: { ...data, language: data.language ?? null },
+      select: { id: true },
+    })
+    await markLdapDirty(tx, 'member', [memberId])
+    return member
   })
 }
 
@@ -28,7 +33,10 @@ export async function changePassword({ memberId, currentPassword, newPassword }:
   const current = await prisma.password.findUnique({ where: { memberId }, select: { hash: true } })
   if (!current || !(await verifyPassword(currentPassword, current.hash))) return false
   const hash = await hashPassword(newPassword)
-  await prisma.password.update({ where: { memberId }, data: { hash } })
+  await prisma.$transaction(async (tx) => {
+    await tx.password.update({ where: { memberId }, data: { hash } })
+    await markLdapDirty(tx, 'member', [memberId])
+  })
   return true
 }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { MAX_AMOUNT_CENTS, parseEuros } from '#app/utils/money.ts'
-
-export const BACKEND_KINDS = ['none'] as const
+import { IdSchema } from '#app/utils/request.schema.ts'
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()).default(false)
 
@@ -28,7 +27,10 @@ export const OfferSchema = z.object({
     .max(64, { message: 'tooLong' })
     .regex(/^[A-Za-z0-9_-]+$/, { message: 'offerReferenceInvalid' }),
   description: z.string().trim().max(5000, { message: 'tooLong' }).default(''),
-  backend: z.enum(BACKEND_KINDS).default('none'),
+  /** A registered, switched-on backend ("none" for no technical side): checked by the server. */
+  backend: z.string().trim().max(32, { message: 'tooLong' }).default('none'),
+  /** The pools a configuration of this offer gets its subnets from (backends with subnets). */
+  poolIds: z.array(IdSchema).max(100).default([]),
   billingPeriodMonths: z.coerce
     .number({ error: 'required' })
     .int({ message: 'wholeNumber' })

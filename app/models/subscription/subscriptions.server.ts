@@ -1,4 +1,5 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
+import { createConfiguration, subscriptionChanged } from '#app/backends/registry.server.ts'
 import { changedFields, recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { normalizeReference, referenceShape } from '#app/models/payment/bank-references.ts'
 import { toIsoDate } from '#app/utils/dates.ts'
@@ -95,6 +96,8 @@ export async function createSubscription({ actorId, ...input }: SubscriptionInpu
     if (!offer) throw new DomainError({ code: 'OFFER_NOT_FOUND', message: 'offerNotFound', status: 400 })
     if (!offer.active) throw new DomainError({ code: 'OFFER_RETIRED', message: 'offerRetired' })
     const subscription = await tx.subscription.create({ data: input, select: { id: true } })
+    // The offer's service: a VPN account with its subnets… (app/backends/registry.server.ts).
+    await createConfiguration(tx, { subscriptionId: subscription.id, actorId })
     const { memberId, offerId, subscriptionDate, resignDate, commitmentMonths, comments } = input
     await recordAudit(tx, {
       actorId, action: 'subscription.create', entity: 'subscription', entityId: subscription.id, memberId,
@@ -129,6 +132,7 @@ export async function resignSubscription({ id, resignDate, confirmEarly, staffId
       { resignDate: toIsoDate(resignDate), earlyResign: early },
     )
     await recordAudit(tx, { actorId: staffId, action: 'subscription.resign', entity: 'subscription', entityId: id, memberId: s.memberId, before, after })
+    await subscriptionChanged(tx, { subscriptionId: id, actorId: staffId })
     return { status: 'resigned' }
   })
 }

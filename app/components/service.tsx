@@ -1,0 +1,50 @@
+import { useTranslation } from 'react-i18next'
+import { formatDateTime } from './member-status.tsx'
+
+type Status = { state: 'synced' | 'pending' | 'failed' | 'off'; message: string | null; at: string | Date | null }
+
+const STATE_STYLE = {
+  synced: 'bg-green-100 text-green-800',
+  pending: 'bg-amber-100 text-amber-900',
+  failed: 'bg-red-100 text-red-800',
+  off: 'bg-gray-200 text-gray-700',
+} as const
+
+/**
+ * Where a configuration's service stands outside Coin (its LDAP entry): synced, pending, failed
+ * with the outside system's message, or off. The words say it; the colour only repeats them.
+ */
+export function ServiceStatusBadge({ status, detailed = false }: { status: Status | null; detailed?: boolean }) {
+  const { t, i18n } = useTranslation('vpn')
+  if (!status) return <span className="text-gray-600">—</span>
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      <span className={`badge ${STATE_STYLE[status.state]}`}>{t(`status.${status.state}`)}</span>
+      {detailed && status.at ? (
+        <span className="text-sm text-gray-600">
+          {t(status.state === 'synced' ? 'status.syncedAt' : 'status.nextAttemptAt', { at: formatDateTime(status.at, i18n.language) })}
+        </span>
+      ) : null}
+      {status.state === 'failed' && status.message ? <span className="text-sm text-red-800">{status.message}</span> : null}
+    </span>
+  )
+}
+
+/** A configuration's subnets, IPv4 then IPv6, with their pool. */
+export function SubnetList({ subnets, poolLinks = false }: { subnets: { id: number; cidr: string; poolId: number; poolName: string }[]; poolLinks?: boolean }) {
+  const { t } = useTranslation('vpn')
+  if (subnets.length === 0) return <p className="text-sm text-gray-600">{t('account.noSubnets')}</p>
+  return (
+    <div>
+      <h3 className="text-sm font-medium">{t('account.subnets')}</h3>
+      <ul className="text-sm">
+        {subnets.map((s) => (
+          <li key={s.id}>
+            <span className="font-mono">{s.cidr}</span>{' '}
+            <span className="text-gray-600">({poolLinks ? <a href={`/admin/pools/${s.poolId}`}>{s.poolName}</a> : s.poolName})</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  )
+}

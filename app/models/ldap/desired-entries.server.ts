@@ -1,0 +1,43 @@
+import { memberEntry, vpnEntry, type LdapEntry } from '#app/integrations/ldap/entries.ts'
+import { groupBy } from '#app/utils/collections.ts'
+import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
+import type { LdapKind } from './sync-queue.server.ts'
+
+/**
+ * What LDAP should hold, read from the database: the entry of each entity asked, or no entry
+ * (a deleted configuration, a deactivated member). The sync writes these; the drift check
+ * compares them with LDAP. `ids` null: every entity of the kind.
+ */
+export async function desiredEntries(kind: LdapKind, ids: number[] | null): Promise<Map<number, LdapEntry>> {
+  return kind === 'vpn' ? desiredVpnEntries(ids) : desiredMemberEntries(ids)
+}
+
+async function desiredVpnEntries(ids: number[] | null) {
+  const baseDn = getEnv().VPN_CONF_BASE_DN
+  const accounts = await prisma.vpnConfiguration.findMany({
+    where: ids ? { configurationId: { in: ids } } : {},
+    select: { configurationId: true, login: true, passwordHash: true, activated: true, ipv4Endpoint: true, ipv6Endpoint: true },
+  })
+  const subnets = await prisma.$queryRaw<{ configurationId: number; cidr: string; family: number }[]>`
+    SELECT "configurationId", text(network) AS cidr, family(network) AS family FROM "IpSubnet"
+    WHERE "configurationId" = ANY(${accounts.map((a) => a.configurationId)}::int[]) ORDER BY network`
+  const byConfiguration = groupBy(subnets, (s) => s.configurationId)
+  return new Map(accounts.map((account) => {
+    const own = byConfiguration.get(account.configurationId) ?? []
+    const cidrs = (family: number) => own.filter((s) => s.family === family).map((s) => s.cidr)
+    return [account.configurationId, vpnEntry({ ...account, ipv4Subnets: cidrs(4), ipv6Subnets: cidrs(6) }, baseDn)]
+  }))
+}
+
+async function desiredMemberEntries(ids: number[] | null) {
+  const env = getEnv()
+  const members = await prisma.member.findMany({
+    // A deactivated account keeps no entry: nobody binds with it elsewhere either.
+    where: { ...(ids ? { id: { in: ids } } : {}), isActive: true },
+    select: { id: true, username: true, firstName: true, lastName: true, organizationName: true, email: true, password: { select: { hash: true } } },
+  })
+  const options = { uidBase: env.LDAP_MEMBERS_UID_BASE, gid: env.LDAP_MEMBERS_GID }
+  return new Map(members.map(({ password, ...member }) =>
+    [member.id, memberEntry({ ...member, passwordHash: password?.hash ?? null }, env.LDAP_MEMBERS_BASE_DN ?? '', options)]))
+}

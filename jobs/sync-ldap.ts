@@ -1,0 +1,35 @@
+import type { Logger } from 'pino'
+import { syncDueLdapEntries } from '#app/models/ldap/ldap-sync.server.ts'
+import { ldapKeeps } from '#app/models/ldap/sync-queue.server.ts'
+
+/** How often the worker looks for LDAP entries to write (changed, or due for a retry). */
+export const LDAP_SYNC_INTERVAL_MS = 5_000
+
+/**
+ * The LDAP sync loop of the worker (ADR 011), beside the email outbox's: every few seconds it
+ * writes the entries that changed. Nothing runs when LDAP_URL is unset. The returned function,
+ * or aborting `signal`, stops it after the entry in hand.
+ */
+export function startLdapSync({ log, intervalMs = LDAP_SYNC_INTERVAL_MS, signal }: { log: Logger; intervalMs?: number; signal?: AbortSignal }) {
+  if (!ldapKeeps('vpn') && !ldapKeeps('member')) return async () => {}
+  const stopping = new AbortController()
+  signal?.addEventListener('abort', () => stopping.abort(), { once: true })
+  let timer: NodeJS.Timeout | undefined
+  let current: Promise<void> = Promise.resolve()
+  stopping.signal.addEventListener('abort', () => clearTimeout(timer), { once: true })
+  const round = async () => {
+    try {
+      const { synced, removed, failed } = await syncDueLdapEntries({ log, signal: stopping.signal })
+      if (synced + removed + failed > 0) log.info({ synced, removed, failed }, 'LDAP sync round')
+    } catch (error) {
+      log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP sync failed')
+    }
+    if (!stopping.signal.aborted) timer = setTimeout(() => (current = round()), intervalMs)
+  }
+  current = round()
+  log.info('LDAP sync started')
+  return async () => {
+    stopping.abort()
+    await current
+  }
+}
