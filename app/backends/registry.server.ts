@@ -116,6 +116,16 @@ export async function runHook(hook: Hook, tx: Prisma.TransactionClient, { config
 }
 
 /**
+ * Deletes a configuration (Coin's admin "delete"): the backend's `delete` hook first (it queues
+ * the removal of what lives outside), then the row, its backend's rows and its subnets (released
+ * by the cascade). The subscription stays, without a service.
+ */
+export async function deleteConfiguration(tx: Prisma.TransactionClient, { configurationId, actorId = null, now = new Date() }: { configurationId: number; actorId?: number | null; now?: Date }) {
+  await runHook('delete', tx, { configurationId, actorId, now })
+  await tx.serviceConfiguration.deleteMany({ where: { id: configurationId } })
+}
+
+/**
  * Tells a configuration's backend that one of its subnets changed (Coin's post-save/post-delete
  * `subnet_event`), after the change, in the same transaction.
  */

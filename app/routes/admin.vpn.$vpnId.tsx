@@ -6,10 +6,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remi
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
 import { requireBackend } from '#app/backends/registry.server.ts'
-import { getVpnAccount, requeueVpnSync, resetVpnPassword, updateVpnAccount } from '#app/backends/vpn/accounts.server.ts'
+import { deleteVpnAccount, getVpnAccount, requeueVpnSync, resetVpnPassword, updateVpnAccount } from '#app/backends/vpn/accounts.server.ts'
 import { VpnEditSchema, VpnIdParams } from '#app/backends/vpn/vpn.schema.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
+import { ConfirmDeleteForm, ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { ServiceStatusBadge, SubnetList } from '#app/components/service.tsx'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
@@ -21,6 +21,8 @@ const ActionSchema = z.discriminatedUnion('intent', [
   VpnEditSchema.extend({ intent: z.literal('save') }),
   z.object({ intent: z.literal('password') }),
   z.object({ intent: z.literal('sync') }),
+  z.object({ intent: z.literal('delete') }),
+  z.object({ intent: z.literal('confirmDelete') }),
 ])
 
 async function requireAccount(params: LoaderFunctionArgs['params']) {
@@ -36,13 +38,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
   requireBackend('vpn')
   const { configurationId } = await requireAccount(params)
   const submission = parseWithZod(await readFormData(request), { schema: ActionSchema })
   if (submission.status !== 'success') return data({ result: submission.reply(), password: null }, { status: 400 })
   const value = submission.value
   if (value.intent === 'password') return { result: null, password: await resetVpnPassword({ configurationId }) }
+  if (value.intent === 'delete') return { result: null, password: null, confirmDelete: true }
+  if (value.intent === 'confirmDelete') {
+    await deleteVpnAccount({ configurationId, actorId: staff.id })
+    return redirect('/admin/vpn?deleted=1')
+  }
   if (value.intent === 'sync') {
     await requeueVpnSync(configurationId)
     return redirect(`/admin/vpn/${configurationId}?queued=1`)
@@ -120,6 +127,15 @@ export default function AdminVpnAccount() {
           <input type="hidden" name="intent" value="password" />
           <SubmitButton className="btn-secondary btn">{t('password.generate')}</SubmitButton>
         </Form>
+      </section>
+      <section className="card space-y-3" aria-labelledby="vpn-delete">
+        <h2 id="vpn-delete" className="text-lg font-semibold">{t('admin.delete')}</h2>
+        <p className="text-sm">{t('admin.deleteHelp')}</p>
+        <ConfirmDeleteForm
+          confirming={Boolean(actionData && 'confirmDelete' in actionData)}
+          question={t('admin.deleteQuestion', { login: vpn.login })}
+          labels={{ delete: t('admin.delete'), confirm: t('admin.deleteConfirm'), cancel: t('admin.deleteCancel') }}
+        />
       </section>
     </div>
   )

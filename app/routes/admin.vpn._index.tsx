@@ -57,6 +57,7 @@ export default function VpnAccounts() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t('admin.title')}</h1>
       {done ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t(`admin.done.${done}`, { count: Number(doneCount) || 0 })}</p> : null}
+      {searchParams.get('deleted') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('admin.deleted')}</p> : null}
       <Form method="GET" className="card flex flex-wrap items-end gap-3" role="search">
         <label className="flex flex-col text-sm">
           {t('admin.search')}

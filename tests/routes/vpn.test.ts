@@ -151,6 +151,20 @@ describe('a VPN subscription', () => {
     expect(none.total).toBe(0)
   })
 
+  test('staff delete an account in two steps; its subnets go back to the pools and the subscription stays', async () => {
+    const { member } = await loginAs()
+    const { id } = await subscribe(member.id)
+    const params = { vpnId: String(id) }
+    const post = (intent: string) => adminVpnAction({ request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent } }), params, context: {} })
+    expect(await post('delete')).toMatchObject({ confirmDelete: true })
+    expect(await prisma.vpnConfiguration.count({ where: { configurationId: id } })).toBe(1)
+    expect(((await post('confirmDelete')) as Response).headers.get('location')).toBe('/admin/vpn?deleted=1')
+    expect(await prisma.serviceConfiguration.count({ where: { id } })).toBe(0)
+    expect(await prisma.ipSubnet.count({ where: { configurationId: id } })).toBe(0)
+    expect(await prisma.subscription.count({ where: { memberId: member.id } })).toBe(1)
+    expect(((await settle(() => adminVpnLoader({ request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie }), params, context: {} }))) as Response).status).toBe(404)
+  })
+
   test('a full pool refuses the subscription with Coin\'s message, and nothing is saved', async () => {
     // 198.51.100.0/28 holds 16 addresses; fill what is left.
     const pool = await prisma.ipPool.findUniqueOrThrow({ where: { name: 'vpn-v4' } })

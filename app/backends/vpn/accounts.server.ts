@@ -1,3 +1,4 @@
+import { deleteConfiguration } from '#app/backends/registry.server.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { sshaHash } from '#app/integrations/ldap/entries.ts'
 import { ldapStatuses, markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
@@ -170,4 +171,9 @@ export async function bulkVpnAction({ action, ids, actorId }: { action: VpnBulkA
 /** Staff ask for the account's LDAP entry to be written again now (after fixing LDAP, say). */
 export function requeueVpnSync(configurationId: number) {
   return prisma.$transaction((tx) => markLdapDirty(tx, 'vpn', [configurationId]))
+}
+
+/** Deletes the account and its configuration (its subnets are released; its LDAP entry goes). */
+export function deleteVpnAccount({ configurationId, actorId }: { configurationId: number; actorId: number }) {
+  return prisma.$transaction((tx) => deleteConfiguration(tx, { configurationId, actorId }))
 }

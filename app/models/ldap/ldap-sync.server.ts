@@ -43,7 +43,7 @@ async function markDone(row: Claimed, dn: string | null, now: Date) {
   await prisma.$executeRaw`
     UPDATE "LdapSync" SET dn = ${dn}, "lockedUntil" = NULL, "updatedAt" = ${now},
       state = CASE WHEN version = ${row.version} THEN 'SYNCED'::"SyncState" ELSE state END,
-      "syncedAt" = CASE WHEN version = ${row.version} THEN ${now} ELSE "syncedAt" END,
+      "syncedAt" = CASE WHEN version = ${row.version} THEN ${now}::timestamptz ELSE "syncedAt" END,
       "lastError" = CASE WHEN version = ${row.version} THEN NULL ELSE "lastError" END,
       attempts = CASE WHEN version = ${row.version} THEN 0 ELSE attempts END
     WHERE key = ${row.key}`
@@ -54,7 +54,7 @@ async function markFailed(rows: Claimed[], message: string, now: Date) {
     const retryAt = new Date(now.getTime() + ldapRetryDelaySeconds(row.attempts + 1) * 1000)
     await prisma.$executeRaw`
       UPDATE "LdapSync" SET state = 'FAILED', attempts = attempts + 1, "lastError" = ${message}, "lockedUntil" = NULL, "updatedAt" = ${now},
-        "nextAttemptAt" = CASE WHEN version = ${row.version} THEN ${retryAt} ELSE ${now} END
+        "nextAttemptAt" = CASE WHEN version = ${row.version} THEN ${retryAt}::timestamptz ELSE ${now}::timestamptz END
       WHERE key = ${row.key}`
   }
 }
