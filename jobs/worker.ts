@@ -8,6 +8,7 @@ import * as chargeSubscriptions from './charge-subscriptions.ts'
 import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
+import * as suspendEndedServices from './suspend-ended-services.ts'
 import { startLdapSync } from './sync-ldap.ts'
 
 type JobOptions = { now: Date; log: Logger; signal: AbortSignal; data: object | null }
@@ -22,6 +23,7 @@ const JOBS = {
   'call-for-membership-fees': callForMembershipFees,
   'remind-unpaid-invoices': remindUnpaidInvoices,
   'purge-expired-sessions': purgeExpiredSessions,
+  'suspend-ended-services': suspendEndedServices,
 } satisfies Record<JobName, JobModule>
 
 /** Each scheduled job: its queue name, cron and function. */

@@ -1,5 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -38,7 +39,7 @@ export type ServiceBackend = {
   create: (context: HookContext) => Promise<void>
   /** The subscription changed (e.g. its resignation date was set or removed). */
   update?: (context: HookContext) => Promise<void>
-  /** The subscription ended: the service stops (e.g. the VPN account is deactivated). */
+  /** The subscription has ended (called once, by the resignation or the daily job): the service stops. */
   suspend?: (context: HookContext) => Promise<void>
   /** The configuration is about to be deleted: undo what lives outside (queued, like the rest). */
   delete?: (context: HookContext) => Promise<void>
@@ -133,18 +134,45 @@ export function subnetChanged(tx: Prisma.TransactionClient, configurationId: num
   return runHook('subnetChanged', tx, { configurationId, actorId })
 }
 
+/** Whether a subscription has ended on `day`: its last day (resignDate, included) is before it. */
+const endedOn = (resignDate: Date | null, day: Date) => resignDate !== null && resignDate < day
+
 /**
- * Runs the hook a subscription's change calls for: `suspend` when it has ended by `now`, else
- * `update`. Nothing when the subscription has no configuration.
+ * Runs the hook a subscription's change calls for: `suspend` when it has ended (its last day is
+ * before today), once; else `update`, which also ends an earlier suspension (a resignation
+ * moved later or cancelled). Nothing when the subscription has no configuration.
  */
 export async function subscriptionChanged(tx: Prisma.TransactionClient, { subscriptionId, actorId, now = new Date() }: { subscriptionId: number; actorId: number | null; now?: Date }) {
   const configuration = await tx.serviceConfiguration.findUnique({
     where: { subscriptionId },
-    select: { id: true, subscription: { select: { resignDate: true } } },
+    select: { id: true, suspendedAt: true, subscription: { select: { resignDate: true } } },
   })
   if (!configuration) return
-  const ended = configuration.subscription.resignDate !== null && configuration.subscription.resignDate < now
-  await runHook(ended ? 'suspend' : 'update', tx, { configurationId: configuration.id, actorId, now })
+  if (endedOn(configuration.subscription.resignDate, today(now))) {
+    if (configuration.suspendedAt) return
+    await runHook('suspend', tx, { configurationId: configuration.id, actorId, now })
+    await tx.serviceConfiguration.update({ where: { id: configuration.id }, data: { suspendedAt: now } })
+    return
+  }
+  if (configuration.suspendedAt) await tx.serviceConfiguration.update({ where: { id: configuration.id }, data: { suspendedAt: null } })
+  await runHook('update', tx, { configurationId: configuration.id, actorId, now })
+}
+
+/**
+ * The daily job's work: suspends the service of every subscription that has ended and is not
+ * suspended yet (a resignation date that has now passed). One transaction per configuration, so
+ * one refusal does not hold back the others. Idempotent. Returns how many were suspended.
+ */
+export async function suspendEndedServices({ now = new Date() }: { now?: Date } = {}) {
+  const due = await prisma.serviceConfiguration.findMany({
+    where: { suspendedAt: null, subscription: { resignDate: { lt: today(now) } } },
+    select: { subscriptionId: true },
+    orderBy: { id: 'asc' },
+  })
+  for (const { subscriptionId } of due) {
+    await prisma.$transaction((tx) => subscriptionChanged(tx, { subscriptionId, actorId: null, now }))
+  }
+  return due.length
 }
 
 /** The configuration of each subscription asked, with its backend's pages and status. */

@@ -1,3 +1,4 @@
+import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { describeConfigurations, registerBackend, unregisterBackend } from '#app/backends/registry.server.ts'
 import { assignSubnet, releaseSubnet } from '#app/models/ip/allocate.server.ts'
@@ -7,6 +8,7 @@ import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertMember } from '#tests/factories/member.ts'
 import { createTestBackend } from '#tests/fixtures/test-backend.ts'
+import { run as suspendJob } from '#jobs/suspend-ended-services.ts'
 
 // The registry's interface, proved with a backend that is not the VPN's (tests/fixtures/test-backend.ts).
 const d = (iso: string) => parseIsoDate(iso)!
@@ -65,6 +67,30 @@ describe('service backends', () => {
     expect(calls.at(-1)).toMatchObject({ hook: 'update', subscriptionId, actorId: staff.id })
     await resignSubscription({ id: subscriptionId, resignDate: d('2026-02-01'), confirmEarly: false, staffId: staff.id })
     expect(calls.at(-1)).toMatchObject({ hook: 'suspend', subscriptionId, actorId: staff.id })
+  })
+
+  test('the daily job suspends each ended service once; moving the resignation later lifts the suspension', async () => {
+    const { id: offerId } = await createOffer(offerInput('test'))
+    const member = await insertMember()
+    const staff = await insertMember()
+    const { id: subscriptionId } = await subscribe(member.id, offerId)
+    const configuration = await prisma.serviceConfiguration.findUniqueOrThrow({ where: { subscriptionId }, select: { id: true } })
+    // Resigned on 31 March (its last day): still running on that day, suspended from 1 April.
+    await resignSubscription({ id: subscriptionId, resignDate: d('2027-03-31'), confirmEarly: false, staffId: staff.id })
+    const suspendCalls = () => calls.filter((c) => c.hook === 'suspend' && c.configurationId === configuration.id).length
+    const log = pino({ level: 'silent' })
+    await suspendJob({ now: new Date('2027-03-31T12:00:00+02:00'), log })
+    expect(suspendCalls()).toBe(0)
+    expect(await suspendJob({ now: new Date('2027-04-01T00:07:00+02:00'), log })).toEqual({ suspended: 1 })
+    expect(suspendCalls()).toBe(1)
+    expect(await suspendJob({ now: new Date('2027-04-02T00:07:00+02:00'), log })).toEqual({ suspended: 0 })
+    expect(suspendCalls()).toBe(1)
+    expect(await prisma.serviceConfiguration.findUniqueOrThrow({ where: { id: configuration.id }, select: { suspendedAt: true } }))
+      .toEqual({ suspendedAt: new Date('2027-04-01T00:07:00+02:00') })
+
+    await resignSubscription({ id: subscriptionId, resignDate: d('2999-12-31'), confirmEarly: false, staffId: staff.id })
+    expect(calls.at(-1)).toMatchObject({ hook: 'update', configurationId: configuration.id })
+    expect(await prisma.serviceConfiguration.findUniqueOrThrow({ where: { id: configuration.id }, select: { suspendedAt: true } })).toEqual({ suspendedAt: null })
   })
 
   test("a subnet assigned to or released from a configuration reaches its backend's subnetChanged", async () => {

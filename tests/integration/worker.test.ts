@@ -46,6 +46,7 @@ test('the worker registers its schedules in PostgreSQL and stops cleanly', async
       { name: 'charge-subscriptions', cron: '59 23 * * *', timezone: 'Europe/Paris' },
       { name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' },
       { name: 'remind-unpaid-invoices', cron: '12 10 * * *', timezone: 'Europe/Paris' },
+      { name: 'suspend-ended-services', cron: '7 0 * * *', timezone: 'Europe/Paris' },
     ])
   } finally {
     await stop()
