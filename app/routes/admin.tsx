@@ -25,6 +25,7 @@ export default function AdminLayout() {
         <NavLink to="/admin/subscriptions" className={navClass}>{t('admin.subscriptions')}</NavLink>
         <NavLink to="/admin/offers" className={navClass}>{t('admin.offers')}</NavLink>
         {vpn ? <NavLink to="/admin/vpn" className={navClass}>{t('vpn:admin.title')}</NavLink> : null}
+        <NavLink to="/admin/pools" className={navClass}>{t('ip:pools.title')}</NavLink>
         <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
         <NavLink to="/admin/invoices" className={navClass}>{t('admin.invoices')}</NavLink>
         <NavLink to="/admin/payments" className={navClass}>{t('admin.payments')}</NavLink>

@@ -109,8 +109,8 @@ export async function allocateSubnet(tx: Db, { poolId, prefixLength, configurati
 /** The subnets overlapping a network (contained or containing), named for a message. */
 async function conflicts(tx: Db, network: string) {
   const rows = await tx.$queryRaw<{ network: string; total: number }[]>`
-    SELECT network::text AS network, (count(*) OVER ())::int AS total FROM "IpSubnet"
-    WHERE network && ${network}::inet ORDER BY network LIMIT 5`
+    SELECT s.network::text AS network, (count(*) OVER ())::int AS total FROM "IpSubnet" s
+    WHERE s.network && ${network}::inet ORDER BY s.network LIMIT 5`
   return rows.length === 0 ? null : nameList(rows.map((r) => formatCidr(r.network)), rows[0].total)
 }
 

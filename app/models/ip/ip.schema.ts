@@ -89,3 +89,15 @@ export const DelegationSchema = z.object({
   nameServerIds: z.array(IdSchema).max(20).default([]),
 })
 export type DelegationInput = z.infer<typeof DelegationSchema>
+
+/** A numeric id from the URL; anything that is not a positive integer becomes null (a 404). */
+const idParam = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number)
+  .nullable()
+  .catch(null)
+
+export const PoolIdParams = z.object({ poolId: idParam })
+export const SubnetParams = z.object({ poolId: idParam, subnetId: idParam })
+export const NameServerIdParams = z.object({ nameServerId: idParam })

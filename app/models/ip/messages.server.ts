@@ -3,14 +3,14 @@ import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
 import type { SessionMember } from '#app/utils/session.server.ts'
 
 /**
- * A refusal as the staff member reads it, for a form error: messages that name something
- * (the subnets in the way, the network meant) are written out here, in the staff member's
- * language, since the form's error list translates plain keys only.
+ * A refusal as the staff member reads it, for a form error, written out here in the staff
+ * member's language: many name something (the subnets in the way, the network meant), and the
+ * form's error list translates plain keys only. (Its own translation of a written-out message
+ * is the message itself.)
  */
 export async function domainErrorText(request: Request, staff: Pick<SessionMember, 'language'>, error: DomainError) {
-  if (!error.values) return error.message
   const t = getFixedT(await getLanguage(request, staff.language), 'errors')
-  return t(error.message, error.values)
+  return t(error.message, error.values ?? {})
 }
 
 /** The form field each IP refusal is about ('' for the form as a whole). */

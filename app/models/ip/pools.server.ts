@@ -83,8 +83,8 @@ async function checkPool(tx: Db, input: PoolInput, id: number | null) {
   const named = await tx.ipPool.findFirst({ where: { name: input.name, ...(id === null ? {} : { id: { not: id } }) }, select: { id: true } })
   if (named) throw new DomainError({ code: 'IP_POOL_NAME_TAKEN', message: 'ip:errors.poolNameTaken', status: 400 })
   const others = await tx.$queryRaw<{ name: string; network: string }[]>`
-    SELECT name, network::text AS network FROM "IpPool"
-    WHERE network && ${network}::inet AND id <> ${id ?? 0}::int ORDER BY network LIMIT 10`
+    SELECT p.name, p.network::text AS network FROM "IpPool" p
+    WHERE p.network && ${network}::inet AND p.id <> ${id ?? 0}::int ORDER BY p.network LIMIT 10`
   if (others.length > 0) {
     throw new DomainError({ code: 'IP_POOL_OVERLAP', message: 'ip:errors.poolOverlap', status: 400, values: { pools: nameList(others.map((p) => `${p.name} (${formatCidr(p.network)})`)) } })
   }
@@ -124,8 +124,8 @@ export function updatePool(id: number, input: PoolInput) {
       await lockPool(tx, id)
       const network = await checkPool(tx, input, id)
       const outside = await tx.$queryRaw<{ network: string; total: number }[]>`
-        SELECT network::text AS network, (count(*) OVER ())::int AS total FROM "IpSubnet"
-        WHERE "poolId" = ${id} AND NOT network <<= ${network}::inet ORDER BY network LIMIT 5`
+        SELECT s.network::text AS network, (count(*) OVER ())::int AS total FROM "IpSubnet" s
+        WHERE s."poolId" = ${id} AND NOT s.network <<= ${network}::inet ORDER BY s.network LIMIT 5`
       if (outside.length > 0) {
         throw new DomainError({
           code: 'IP_POOL_SHRINK', message: 'ip:errors.poolShrink', status: 400,

@@ -18,20 +18,20 @@ type SubnetRow = {
 }
 
 /**
- * What a search of a pool's subnets matches: a network or address overlapping the one typed
- * (an address finds the subnet holding it); else the start of the network as printed, the
- * comment, or the subscriber (every word in their names, username or email, as the members
- * search does).
+ * What a search of a pool's subnets matches: the start of the network as printed (`10.0.3`
+ * finds 10.0.3.x and 10.0.30.x); a network or address typed in full also finds the subnets
+ * overlapping it (an address finds the subnet holding it); else the comment, or the subscriber
+ * (every word in their names, username or email, as the members search does).
  */
 function searchCondition(q: string) {
   if (!q) return Prisma.sql`true`
-  const ip = parseIp(q)
-  if (ip) return Prisma.sql`s.network && ${q}::inet`
+  const prefix = Prisma.sql`host(s.network) LIKE ${`${escapeLike(q.toLowerCase())}%`}`
+  if (parseIp(q)) return Prisma.sql`(s.network && ${q}::inet OR ${prefix})`
   const words = q.split(/\s+/).map(normalizeSearchWord).filter(Boolean).slice(0, 8)
   const member = words.length
     ? Prisma.join(words.map((word) => Prisma.sql`m."searchText" LIKE ${`%${escapeLike(word)}%`}`), ' AND ')
     : Prisma.sql`false`
-  return Prisma.sql`(host(s.network) LIKE ${`${escapeLike(q.toLowerCase())}%`} OR s.comment ILIKE ${`%${escapeLike(q)}%`} OR (${member}))`
+  return Prisma.sql`(${prefix} OR s.comment ILIKE ${`%${escapeLike(q)}%`} OR (${member}))`
 }
 
 /**
