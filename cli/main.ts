@@ -173,6 +173,24 @@ export function buildProgram() {
     })
 
   program
+    .command('reverse_dns_zone')
+    .alias('reverse-dns-zone')
+    .summary("print an IP pool's reverse DNS zone (BIND)")
+    .description(
+      "Print the reverse DNS of an IP pool as a BIND zone fragment: the PTR records of its subnets' entries and the NS "
+      + 'records of the subnets delegated to name servers (RFC 2317 CNAMEs for IPv4 subnets longer than /24 off an octet '
+      + 'boundary). Names are absolute: $INCLUDE the fragment in the zone file that serves the pool.',
+    )
+    .argument('<pool>', 'the pool: its name, else its id')
+    .addHelpText('after', '\nExamples:\n  coin reverse_dns_zone "VPN IPv4" > /etc/bind/coin-vpn-v4.zone\n  coin reverse_dns_zone 2\n')
+    .action(async (pool: string) => {
+      const { reverseDnsZoneCommand } = await import('./reverse-dns-zone.ts')
+      await withDatabase(async () => {
+        process.stdout.write(await reverseDnsZoneCommand(pool))
+      })
+    })
+
+  program
     .command('charge_subscriptions')
     .alias('charge-subscriptions')
     .summary("bill the month's subscriptions")
