@@ -8,7 +8,9 @@ import { createSubscription } from '#app/models/subscription/subscriptions.serve
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { init } from '#app/utils/env.server.ts'
-import { insertMember } from '#tests/factories/member.ts'
+import { loader as overviewLoader } from '#app/routes/admin._index.tsx'
+import { insertMember, loginAsStaff } from '#tests/factories/member.ts'
+import { makeRequest } from '#tests/routes/request.ts'
 import { ADMIN_DN, ADMIN_PASSWORD, MEMBERS_BASE_DN, slapdMissing, startSlapd, VPN_BASE_DN, type Slapd } from '#tests/setup/slapd.ts'
 import { coin } from './run-coin.ts'
 
@@ -101,6 +103,10 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
       const status = (await getVpnAccount({ configurationId }))?.status
       expect(status).toMatchObject({ state: 'failed', message: expect.stringMatching(/LDAP unreachable at ldap:\/\/127\.0\.0\.1/) })
       expect(await prisma.vpnConfiguration.findUniqueOrThrow({ where: { configurationId }, select: { activated: true } })).toEqual({ activated: true })
+      // The admin overview says so, with LDAP's answer.
+      const { cookie } = await loginAsStaff()
+      const overview = await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })
+      expect(overview.ldapTrouble).toMatchObject({ failed: 1, error: expect.stringMatching(/LDAP unreachable/) })
     } finally {
       await ldap.start()
     }
@@ -109,6 +115,8 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect(await syncDueLdapEntries({ now: inAMinute })).toMatchObject({ failed: 0 })
     expect((await readEntry(dn, ldap.settings()))?.dialupAccess).toEqual(['yes'])
     expect((await getVpnAccount({ configurationId }))?.status).toMatchObject({ state: 'synced', message: null })
+    const { cookie } = await loginAsStaff()
+    expect((await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).ldapTrouble).toBeNull()
   })
 
   test('deleting the account removes its entry', async () => {

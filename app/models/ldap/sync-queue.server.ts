@@ -57,8 +57,15 @@ export async function ldapStatuses(kind: LdapKind, entityIds: number[]): Promise
   }))
 }
 
-/** Counts per state, for the admin overview and `coin ldap_sync`. */
-export async function ldapSyncCounts() {
-  const rows = await prisma.ldapSync.groupBy({ by: ['state'], _count: { _all: true } })
-  return Object.fromEntries(rows.map((r) => [r.state, r._count._all])) as Partial<Record<'PENDING' | 'SYNCED' | 'FAILED', number>>
+/**
+ * The entries LDAP has not taken, for the admin overview's banner: how many failed, the newest
+ * error, and when Coin tries again; null when none failed.
+ */
+export async function ldapSyncTrouble() {
+  const [failed, latest, next] = await Promise.all([
+    prisma.ldapSync.count({ where: { state: 'FAILED' } }),
+    prisma.ldapSync.findFirst({ where: { state: 'FAILED' }, orderBy: { updatedAt: 'desc' }, select: { lastError: true } }),
+    prisma.ldapSync.findFirst({ where: { state: 'FAILED' }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
+  ])
+  return failed > 0 ? { failed, error: latest?.lastError ?? '', nextAttemptAt: next?.nextAttemptAt ?? null } : null
 }
