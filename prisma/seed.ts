@@ -1,4 +1,5 @@
 import type { MemberStatus, MemberType, PaymentMethod, Role } from '#app/generated/prisma/client.ts'
+import { createConfiguration, getBackend } from '#app/backends/registry.server.ts'
 import { chargeSubscriptions } from '#app/models/invoice/charge.server.ts'
 import { setIspName, updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { generateUsername } from '#app/models/member/manage.server.ts'
@@ -223,8 +224,39 @@ async function seedDemoServices() {
 export async function seedDemo() {
   const members = await seedDemoMembers()
   const services = await seedDemoServices()
+  const network = await seedDemoNetwork()
   const billing = await seedDemoBilling()
-  return members || services || billing
+  return members || services || network || billing
+}
+
+/**
+ * The demo ISP's address blocks (documentation ranges): IPv4 and IPv6 pools for the VPN offers, a
+ * pool for hosted servers with the subnets set aside for the ISP's own machines, and a name server.
+ * With COIN_MODULES=vpn the offer VPN becomes a VPN backend offer and its current subscriptions get
+ * their accounts and addresses. Skipped when any pool exists.
+ */
+async function seedDemoNetwork() {
+  if ((await prisma.ipPool.count()) > 0) return false
+  const vpnOffers = { connect: [{ reference: 'VPN' }, { reference: 'VPN2015' }] }
+  await prisma.ipPool.create({ data: { name: 'VPN IPv4', network: '198.51.100.0/24', defaultPrefixLength: 32, description: 'Une adresse IPv4 fixe par abonné VPN.', offers: vpnOffers } })
+  await prisma.ipPool.create({ data: { name: 'VPN IPv6', network: '2001:db8:4200::/40', defaultPrefixLength: 56, description: 'Un /56 par abonné VPN.', offers: vpnOffers } })
+  const servers = await prisma.ipPool.create({ data: { name: 'Serveurs', network: '203.0.113.0/24', defaultPrefixLength: 29, description: 'Hébergement en baie.' } })
+  await prisma.ipSubnet.createMany({
+    data: [
+      { poolId: servers.id, network: '203.0.113.0/29', comment: 'Routeurs et serveurs du FAI' },
+      { poolId: servers.id, network: '203.0.113.8/29', comment: 'Réservé : future baie' },
+    ],
+  })
+  await prisma.nameServer.create({ data: { dnsName: 'ns1.fai-demo.example', description: 'Serveur de noms principal' } })
+  if (getBackend('vpn')) {
+    await prisma.offer.update({ where: { reference: 'VPN' }, data: { backend: 'vpn' } })
+    const running = await prisma.subscription.findMany({
+      where: { offer: { reference: 'VPN' }, OR: [{ resignDate: null }, { resignDate: { gte: today() } }], subscriptionDate: { lte: today() } },
+      orderBy: { id: 'asc' }, select: { id: true },
+    })
+    for (const { id } of running) await prisma.$transaction((tx) => createConfiguration(tx, { subscriptionId: id, actorId: null }))
+  }
+  return true
 }
 
 /** The demo ISP's identity: fictitious, but every identifier passes the checks of the identity form. */

@@ -1,5 +1,5 @@
-import { isIP } from 'node:net'
 import { z } from 'zod'
+import { parseIp } from '#app/models/ip/address.ts'
 import { IdSchema, MAX_ID, SearchTextSchema } from '#app/utils/request.schema.ts'
 
 /** The admin list's query string: search, activated filter, page. */
@@ -21,7 +21,8 @@ const endpoint = (family: 4 | 6) =>
     .default('')
     .transform((text, ctx) => {
       if (text === '') return null
-      if (isIP(text) !== family) {
+      const parsed = parseIp(text)
+      if (parsed?.family !== family || parsed.prefixLength !== null) {
         ctx.addIssue({ code: 'custom', message: family === 4 ? 'vpn:errors.notIpv4' : 'vpn:errors.notIpv6' })
         return z.NEVER
       }

@@ -1,0 +1,74 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { prisma } from '#app/utils/db.server.ts'
+import { init } from '#app/utils/env.server.ts'
+import { DEMO_ADMIN, DEMO_MEMBER, seedDemo } from '#prisma/seed.ts'
+import { launchChromium, logIn as logInAs, startServer } from './browser.ts'
+
+let server: Awaited<ReturnType<typeof startServer>>
+let browser: Browser
+
+const SETTINGS = { COIN_MODULES: 'vpn', OPENVPN_SERVER: 'vpn.fai-demo.example' }
+const saved = Object.fromEntries(Object.keys(SETTINGS).map((key) => [key, process.env[key]]))
+
+beforeAll(async () => {
+  // The demo with the VPN module on: the VPN offer's running subscriptions get accounts and
+  // addresses. The built server reads the environment itself (its own copy of the env module).
+  Object.assign(process.env, SETTINGS)
+  init()
+  await seedDemo()
+  server = await startServer()
+  browser = await launchChromium()
+})
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key]
+    else process.env[key] = value
+  }
+  init()
+})
+
+const logIn = (account: { username: string; password: string }, options?: { javaScriptEnabled?: boolean }) => logInAs(browser, server.baseUrl, account, options)
+
+describe('VPN accounts', () => {
+  test('staff see the pools and activate an account; the member, without JavaScript, gets a password once and the client file', async () => {
+    const admin = await logIn(DEMO_ADMIN)
+    await admin.goto(`${server.baseUrl}/admin`)
+    await admin.getByRole('link', { name: "Pools d'IP" }).click()
+    const pools = admin.getByRole('table')
+    await pools.getByRole('link', { name: 'VPN IPv4' }).waitFor()
+    expect(await pools.getByText('198.51.100.0/24').isVisible()).toBe(true)
+
+    await admin.getByRole('link', { name: 'Comptes VPN' }).click()
+    await admin.getByRole('heading', { name: 'Comptes VPN' }).waitFor()
+    const login = `${DEMO_MEMBER.username}-vpn1`
+    await admin.getByRole('checkbox', { name: `Choisir ${login}` }).check()
+    await admin.getByRole('button', { name: 'Activer', exact: true }).click()
+    await admin.getByText('1 compte VPN activé.').waitFor()
+    const row = admin.getByRole('row').filter({ hasText: login })
+    expect(await row.getByRole('cell', { name: 'Activé', exact: true }).isVisible()).toBe(true)
+    expect(await row.getByText('198.51.100.').isVisible()).toBe(true)
+
+    const member = await logIn(DEMO_MEMBER, { javaScriptEnabled: false })
+    await member.getByRole('link', { name: 'Mes abonnements' }).first().click()
+    await member.getByRole('link', { name: 'VPN', exact: true }).click()
+    await member.getByRole('heading', { name: `VPN ${login}` }).waitFor()
+    expect(await member.getByText('Activé', { exact: true }).isVisible()).toBe(true)
+    expect(await member.getByText('LDAP désactivé').isVisible()).toBe(true)
+    await member.getByRole('button', { name: 'Générer un nouveau mot de passe' }).click()
+    const shown = member.getByLabel('Nouveau mot de passe')
+    await shown.waitFor()
+    const password = (await shown.textContent())!.trim()
+    expect(password).toMatch(/^[A-Za-z2-9]{16}$/)
+    expect((await prisma.vpnConfiguration.findUniqueOrThrow({ where: { login }, select: { passwordHash: true } })).passwordHash).toMatch(/^\{SSHA\}/)
+    // Shown once: the page read again no longer has it.
+    await member.goto(member.url())
+    expect(await member.getByText(password).count()).toBe(0)
+    const download = member.getByRole('link', { name: 'Télécharger le fichier .ovpn' })
+    const response = await member.request.get(new URL((await download.getAttribute('href'))!, server.baseUrl).href)
+    expect(response.status()).toBe(200)
+    expect(await response.text()).toContain('remote vpn.fai-demo.example 1194')
+  })
+})
