@@ -189,8 +189,9 @@ describe('concurrent allocations', () => {
       await tx.$executeRawUnsafe('ALTER TABLE "IpSubnet" ENABLE TRIGGER "IpSubnet_free_ranges_insert"')
     })
     expect((await freeRanges(id)).kept[0].first).toBe(`${base}.0/32`)
-    // The first try meets the exclusion constraint (23P01); its savepoint is rolled back, the
-    // ranges rebuilt, and the second try takes the next address.
+    // The first try meets the exclusion constraint and inserts nothing (ON CONFLICT DO NOTHING,
+    // the caller's transaction goes on); the ranges are rebuilt and the second try takes the
+    // next address.
     expect(await allocate(id)).toBe(`${base}.1/32`)
     const ranges = await freeRanges(id)
     expect(ranges.kept).toEqual(ranges.rebuilt)

@@ -1,7 +1,8 @@
 import { subnetChanged } from '#app/backends/registry.server.ts'
+import { Prisma } from '#app/generated/prisma/client.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { formatCidr, MAX_PREFIX_LENGTH } from './address.ts'
-import { lockPool, nameList, readNetwork, sqlState, type Db } from './network.server.ts'
+import { lockPool, nameList, readNetwork, type Db } from './network.server.ts'
 
 /**
  * Subnets given out of pools (Coin's IPSubnet). Every function takes the caller's transaction
@@ -27,35 +28,40 @@ export type SubnetTarget = {
 
 export type GivenSubnet = { id: number; network: string }
 
-const ATTEMPTS = 5
+const ATTEMPTS = 3
 
-async function poolOf(tx: Db, poolId: number) {
+/**
+ * The pool, once this transaction holds its lock (one statement: the lock, then the row). Later
+ * statements see every subnet committed by the writers that held the lock before.
+ */
+async function lockedPool(tx: Db, poolId: number) {
   const [pool] = await tx.$queryRaw<{ network: string; family: number; prefixLength: number; defaultPrefixLength: number }[]>`
-    SELECT network::text AS network, family(network) AS family, masklen(network) AS "prefixLength", "defaultPrefixLength"
-    FROM "IpPool" WHERE id = ${poolId}`
+    SELECT p.network::text AS network, family(p.network) AS family, masklen(p.network) AS "prefixLength", p."defaultPrefixLength"
+    FROM "IpPool" p, LATERAL (SELECT coin_ip_lock_pool(p.id)) AS locked
+    WHERE p.id = ${poolId}`
   if (!pool) throw new DomainError({ code: 'IP_POOL_NOT_FOUND', message: 'ip:errors.poolNotFound', status: 404 })
   return { ...pool, max: MAX_PREFIX_LENGTH[pool.family === 4 ? 4 : 6] }
 }
 
 /**
- * Runs an insert of subnets under a savepoint: when it meets an overlapping subnet (SQLSTATE
- * 23P01) the transaction goes on and `onConflict` decides: throw to give up, return to insert
- * again.
+ * The first free block of /`length` in a pool, from its free ranges in address order: in each
+ * range, the first address aligned on the block size (the range's first address when aligned,
+ * else the start of the next block, computed only when that block starts inside the range, so
+ * + 1 never runs past the last address), when the block ends inside the range.
  */
-async function insertOrRetry<T>(tx: Db, insert: () => Promise<T>, onConflict: (error: unknown, attempt: number) => Promise<void>) {
-  for (let attempt = 1; ; attempt++) {
-    await tx.$executeRaw`SAVEPOINT coin_ip_subnet`
-    try {
-      const result = await insert()
-      await tx.$executeRaw`RELEASE SAVEPOINT coin_ip_subnet`
-      return result
-    } catch (error) {
-      if (sqlState(error) !== '23P01') throw error
-      await tx.$executeRaw`ROLLBACK TO SAVEPOINT coin_ip_subnet`
-      await onConflict(error, attempt)
-    }
-  }
-}
+const firstFit = (poolId: number, length: number) => Prisma.sql`
+  SELECT set_masklen(c.start, ${length}::int) AS network
+  FROM (
+    SELECT r."first", r."last",
+      CASE
+        WHEN coin_ip_first(set_masklen(r."first", ${length}::int)) = r."first" THEN r."first"
+        WHEN coin_ip_last(set_masklen(r."first", ${length}::int)) < r."last" THEN coin_ip_last(set_masklen(r."first", ${length}::int)) + 1
+      END AS start
+    FROM "IpFreeRange" r WHERE r."poolId" = ${poolId}
+  ) c
+  WHERE c.start IS NOT NULL AND coin_ip_last(set_masklen(c.start, ${length}::int)) <= c."last"
+  ORDER BY c."first"
+  LIMIT 1`
 
 /**
  * Gives out the first free block of `prefixLength` (the pool's default size when omitted) in
@@ -63,47 +69,34 @@ async function insertOrRetry<T>(tx: Db, insert: () => Promise<T>, onConflict: (e
  * (the pool minus its subnets, walked as CIDRs in address order, first one large enough, its
  * first block). Holes left by released subnets or by subnets of other sizes are used when a
  * block fits. It reads the pool's free ranges (IpFreeRange, kept by triggers), so its cost does
- * not grow with the number of subnets. Refused: a prefix length outside [pool, 32 or 128]
- * (IP_PREFIX_LENGTH), a full pool (IP_POOL_FULL, Coin's message).
+ * not grow with the number of subnets: one statement finds the block and inserts it. Refused: a
+ * prefix length outside [pool, 32 or 128] (IP_PREFIX_LENGTH), a full pool (IP_POOL_FULL, Coin's
+ * message).
  */
 export async function allocateSubnet(tx: Db, { poolId, prefixLength, configurationId, comment = '', actorId = null }: SubnetTarget & { prefixLength?: number }): Promise<GivenSubnet> {
-  await lockPool(tx, poolId)
-  const pool = await poolOf(tx, poolId)
+  const pool = await lockedPool(tx, poolId)
   const length = prefixLength ?? pool.defaultPrefixLength
   if (!Number.isInteger(length) || length < pool.prefixLength || length > pool.max) {
     throw new DomainError({ code: 'IP_PREFIX_LENGTH', message: 'ip:errors.prefixLengthRange', status: 400, values: { min: String(pool.prefixLength), max: String(pool.max) } })
   }
-  const subnet = await insertOrRetry(
-    tx,
-    async () => {
-      // In each free range (address order), the first address aligned on the block size: the
-      // range's first address when aligned, else the start of the next block, computed only
-      // when that block starts inside the range (so + 1 never runs past the last address).
-      const [row] = await tx.$queryRaw<GivenSubnet[]>`
-        INSERT INTO "IpSubnet" ("poolId", network, "configurationId", comment)
-        SELECT ${poolId}, set_masklen(c.start, ${length}::int), ${configurationId}::int, ${comment}
-        FROM (
-          SELECT r."first", r."last",
-            CASE
-              WHEN coin_ip_first(set_masklen(r."first", ${length}::int)) = r."first" THEN r."first"
-              WHEN coin_ip_last(set_masklen(r."first", ${length}::int)) < r."last" THEN coin_ip_last(set_masklen(r."first", ${length}::int)) + 1
-            END AS start
-          FROM "IpFreeRange" r WHERE r."poolId" = ${poolId}
-        ) c
-        WHERE c.start IS NOT NULL AND coin_ip_last(set_masklen(c.start, ${length}::int)) <= c."last"
-        ORDER BY c."first"
-        LIMIT 1
-        RETURNING id, network::text AS network`
-      return row
-    },
-    async (error, attempt) => {
-      if (attempt >= ATTEMPTS) throw error
-      await tx.$executeRaw`SELECT coin_ip_rebuild_free_ranges(${poolId}::int)`
-    },
-  )
-  if (!subnet) throw new DomainError({ code: 'IP_POOL_FULL', message: 'ip:errors.poolFull' })
-  if (configurationId !== null) await subnetChanged(tx, configurationId, actorId)
-  return { id: subnet.id, network: formatCidr(subnet.network) }
+  for (let attempt = 1; ; attempt++) {
+    // ON CONFLICT DO NOTHING: a block that meets a subnet (IpSubnet_no_overlap) inserts nothing
+    // instead of failing the caller's transaction.
+    const [subnet] = await tx.$queryRaw<GivenSubnet[]>`
+      INSERT INTO "IpSubnet" ("poolId", network, "configurationId", comment)
+      SELECT ${poolId}, fit.network, ${configurationId}::int, ${comment} FROM (${firstFit(poolId, length)}) fit
+      ON CONFLICT DO NOTHING
+      RETURNING id, network::text AS network`
+    if (subnet) {
+      if (configurationId !== null) await subnetChanged(tx, configurationId, actorId)
+      return { id: subnet.id, network: formatCidr(subnet.network) }
+    }
+    const [offered] = await tx.$queryRaw<{ network: string }[]>`SELECT fit.network::text AS network FROM (${firstFit(poolId, length)}) fit`
+    if (!offered) throw new DomainError({ code: 'IP_POOL_FULL', message: 'ip:errors.poolFull' })
+    // The free ranges offered a block a subnet holds: they were not kept (see above).
+    if (attempt >= ATTEMPTS) throw new Error(`pool ${poolId}: the free ranges offer ${offered.network}, which a subnet holds`)
+    await tx.$executeRaw`SELECT coin_ip_rebuild_free_ranges(${poolId}::int)`
+  }
 }
 
 /** The subnets overlapping a network (contained or containing), named for a message. */
@@ -114,8 +107,8 @@ async function conflicts(tx: Db, network: string) {
   return rows.length === 0 ? null : nameList(rows.map((r) => formatCidr(r.network)), rows[0].total)
 }
 
-const conflictError = (subnets: string, cause?: unknown) =>
-  new DomainError({ code: 'IP_SUBNET_CONFLICT', message: 'ip:errors.subnetConflict', status: 400, values: { subnets }, cause })
+const conflictError = (subnets: string) =>
+  new DomainError({ code: 'IP_SUBNET_CONFLICT', message: 'ip:errors.subnetConflict', status: 400, values: { subnets } })
 
 /**
  * Gives out the network staff typed. Refused with Coin's messages: not a network (IP_INVALID,
@@ -124,22 +117,18 @@ const conflictError = (subnets: string, cause?: unknown) =>
  */
 export async function assignSubnet(tx: Db, { poolId, network: typed, configurationId, comment = '', actorId = null }: SubnetTarget & { network: string }): Promise<GivenSubnet> {
   const { network } = await readNetwork(tx, typed)
-  await lockPool(tx, poolId)
-  const pool = await poolOf(tx, poolId)
+  const pool = await lockedPool(tx, poolId)
   const [{ inside }] = await tx.$queryRaw<{ inside: boolean }[]>`SELECT ${network}::inet <<= ${pool.network}::inet AS inside`
   if (!inside) throw new DomainError({ code: 'IP_OUTSIDE_POOL', message: 'ip:errors.outsidePool', status: 400 })
   const inTheWay = await conflicts(tx, network)
   if (inTheWay) throw conflictError(inTheWay)
-  const [subnet] = await insertOrRetry(
-    tx,
-    () => tx.$queryRaw<GivenSubnet[]>`
-      INSERT INTO "IpSubnet" ("poolId", network, "configurationId", comment)
-      VALUES (${poolId}, ${network}::inet, ${configurationId}::int, ${comment})
-      RETURNING id, network::text AS network`,
-    async (error) => {
-      throw conflictError((await conflicts(tx, network)) ?? network, error)
-    },
-  )
+  const [subnet] = await tx.$queryRaw<GivenSubnet[]>`
+    INSERT INTO "IpSubnet" ("poolId", network, "configurationId", comment)
+    VALUES (${poolId}, ${network}::inet, ${configurationId}::int, ${comment})
+    ON CONFLICT DO NOTHING
+    RETURNING id, network::text AS network`
+  // Nothing inserted: a writer that did not take the pool's lock got there in between.
+  if (!subnet) throw conflictError((await conflicts(tx, network)) ?? formatCidr(network))
   if (configurationId !== null) await subnetChanged(tx, configurationId, actorId)
   return { id: subnet.id, network: formatCidr(subnet.network) }
 }
