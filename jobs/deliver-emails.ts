@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
 import { createTransport, deliverDueEmails, resumeDelivery } from '#app/models/email/outbox.server.ts'
+import { startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for emails to send (queued, or due for a retry). */
 export const DELIVERY_INTERVAL_MS = 5_000
@@ -13,26 +14,21 @@ export const DELIVERY_INTERVAL_MS = 5_000
 export function startEmailDelivery({ log, intervalMs = DELIVERY_INTERVAL_MS, signal }: { log: Logger; intervalMs?: number; signal?: AbortSignal }) {
   const transport = createTransport()
   log.info({ transport: transport.description }, 'email delivery started')
-  const stopping = new AbortController()
-  signal?.addEventListener('abort', () => stopping.abort(), { once: true })
-  let timer: NodeJS.Timeout | undefined
-  let current: Promise<void> = Promise.resolve()
-  stopping.signal.addEventListener('abort', () => clearTimeout(timer), { once: true })
-  const round = async () => {
-    try {
-      const { sent, retried, failed } = await deliverDueEmails({ transport, log, signal: stopping.signal })
-      if (sent + retried + failed > 0) log.info({ sent, retried, failed }, 'outbox delivery round')
-    } catch (error) {
-      log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox delivery failed')
-    }
-    if (!stopping.signal.aborted) timer = setTimeout(() => (current = round()), intervalMs)
-  }
-  current = resumeDelivery()
-    .catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox pause not ended'))
-    .then(round)
+  const stop = startPollingLoop({
+    intervalMs,
+    signal,
+    start: () => resumeDelivery().catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox pause not ended')),
+    round: async (stopping) => {
+      try {
+        const { sent, retried, failed } = await deliverDueEmails({ transport, log, signal: stopping })
+        if (sent + retried + failed > 0) log.info({ sent, retried, failed }, 'outbox delivery round')
+      } catch (error) {
+        log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox delivery failed')
+      }
+    },
+  })
   return async () => {
-    stopping.abort()
-    await current
+    await stop()
     transport.close()
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { syncDueLdapEntries } from '#app/models/ldap/ldap-sync.server.ts'
 import { ldapKeeps } from '#app/models/ldap/sync-queue.server.ts'
+import { startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for LDAP entries to write (changed, or due for a retry). */
 export const LDAP_SYNC_INTERVAL_MS = 5_000
@@ -12,24 +13,17 @@ export const LDAP_SYNC_INTERVAL_MS = 5_000
  */
 export function startLdapSync({ log, intervalMs = LDAP_SYNC_INTERVAL_MS, signal }: { log: Logger; intervalMs?: number; signal?: AbortSignal }) {
   if (!ldapKeeps('vpn') && !ldapKeeps('member')) return async () => {}
-  const stopping = new AbortController()
-  signal?.addEventListener('abort', () => stopping.abort(), { once: true })
-  let timer: NodeJS.Timeout | undefined
-  let current: Promise<void> = Promise.resolve()
-  stopping.signal.addEventListener('abort', () => clearTimeout(timer), { once: true })
-  const round = async () => {
-    try {
-      const { synced, removed, failed } = await syncDueLdapEntries({ log, signal: stopping.signal })
-      if (synced + removed + failed > 0) log.info({ synced, removed, failed }, 'LDAP sync round')
-    } catch (error) {
-      log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP sync failed')
-    }
-    if (!stopping.signal.aborted) timer = setTimeout(() => (current = round()), intervalMs)
-  }
-  current = round()
   log.info('LDAP sync started')
-  return async () => {
-    stopping.abort()
-    await current
-  }
+  return startPollingLoop({
+    intervalMs,
+    signal,
+    round: async (stopping) => {
+      try {
+        const { synced, removed, failed } = await syncDueLdapEntries({ log, signal: stopping })
+        if (synced + removed + failed > 0) log.info({ synced, removed, failed }, 'LDAP sync round')
+      } catch (error) {
+        log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP sync failed')
+      }
+    },
+  })
 }

@@ -1,4 +1,6 @@
+import { Form } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
+import { SubmitButton } from './forms.tsx'
 import { formatDateTime } from './member-status.tsx'
 
 type Status = { state: 'synced' | 'pending' | 'failed' | 'off'; message: string | null; at: string | Date | null }
@@ -46,5 +48,28 @@ export function SubnetList({ subnets, poolLinks = false }: { subnets: { id: numb
         ))}
       </ul>
     </div>
+  )
+}
+
+/**
+ * A VPN account's password: the new one when the action just made it (shown this once; the page
+ * is never cached), else whether one is set, and the button that makes a new one.
+ */
+export function VpnPasswordSection({ password, hasPassword, shownOnce }: { password: string | null | undefined; hasPassword: boolean; shownOnce: string }) {
+  const { t } = useTranslation('vpn')
+  return (
+    <section className="card space-y-3" aria-labelledby="vpn-password">
+      <h2 id="vpn-password" className="text-lg font-semibold">{t('password.title')}</h2>
+      {password ? (
+        <div role="status" className="space-y-1 rounded bg-green-50 p-3 text-sm text-green-900">
+          <p>{shownOnce}</p>
+          <p className="font-mono text-lg select-all" aria-label={t('password.new')}>{password}</p>
+        </div>
+      ) : <p className="text-sm">{hasPassword ? t('password.hasOne') : t('password.none')}</p>}
+      <Form method="POST">
+        <input type="hidden" name="intent" value="password" />
+        <SubmitButton>{t('password.generate')}</SubmitButton>
+      </Form>
+    </section>
   )
 }

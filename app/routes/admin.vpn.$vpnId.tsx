@@ -10,7 +10,7 @@ import { deleteVpnAccount, getVpnAccount, requeueVpnSync, resetVpnPassword, upda
 import { VpnEditSchema, VpnIdParams } from '#app/backends/vpn/vpn.schema.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ConfirmDeleteForm, ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
-import { ServiceStatusBadge, SubnetList } from '#app/components/service.tsx'
+import { ServiceStatusBadge, SubnetList, VpnPasswordSection } from '#app/components/service.tsx'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -115,19 +115,7 @@ export default function AdminVpnAccount() {
         <TextareaField label={t('account.comment')} {...getTextareaProps(fields.comment)} errors={fields.comment.errors} rows={2} />
         <SubmitButton pending={pending}>{t('common:actions.save')}</SubmitButton>
       </Form>
-      <section className="card space-y-3" aria-labelledby="vpn-password">
-        <h2 id="vpn-password" className="text-lg font-semibold">{t('password.title')}</h2>
-        {actionData?.password ? (
-          <div role="status" className="space-y-1 rounded bg-green-50 p-3 text-sm text-green-900">
-            <p>{t('password.shownOnceStaff')}</p>
-            <p className="font-mono text-lg select-all" aria-label={t('password.new')}>{actionData.password}</p>
-          </div>
-        ) : <p className="text-sm">{vpn.hasPassword ? t('password.hasOne') : t('password.none')}</p>}
-        <Form method="POST">
-          <input type="hidden" name="intent" value="password" />
-          <SubmitButton className="btn-secondary btn">{t('password.generate')}</SubmitButton>
-        </Form>
-      </section>
+      <VpnPasswordSection password={actionData?.password} hasPassword={vpn.hasPassword} shownOnce={t('password.shownOnceStaff')} />
       <section className="card space-y-3" aria-labelledby="vpn-delete">
         <h2 id="vpn-delete" className="text-lg font-semibold">{t('admin.delete')}</h2>
         <p className="text-sm">{t('admin.deleteHelp')}</p>

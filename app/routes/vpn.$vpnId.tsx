@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { requireBackend } from '#app/backends/registry.server.ts'
 import { getVpnAccount, resetVpnPassword } from '#app/backends/vpn/accounts.server.ts'
 import { VpnIdParams } from '#app/backends/vpn/vpn.schema.ts'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
-import { SubmitButton, useIsPending } from '#app/components/forms.tsx'
-import { ServiceStatusBadge, SubnetList } from '#app/components/service.tsx'
+import { ServiceStatusBadge, SubnetList, VpnPasswordSection } from '#app/components/service.tsx'
 import { requireMember } from '#app/utils/auth.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
@@ -39,7 +38,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function VpnAccount() {
   const { vpn, canDownload } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const pending = useIsPending()
   const { t } = useTranslation('vpn')
   return (
     <div className="space-y-4">
@@ -62,21 +60,7 @@ export default function VpnAccount() {
         </dl>
         <SubnetList subnets={vpn.subnets} />
       </section>
-      <section className="card space-y-3" aria-labelledby="vpn-password">
-        <h2 id="vpn-password" className="text-lg font-semibold">{t('password.title')}</h2>
-        {actionData?.password ? (
-          <div role="status" className="space-y-1 rounded bg-green-50 p-3 text-sm text-green-900">
-            <p>{t('password.shownOnce')}</p>
-            <p className="font-mono text-lg select-all" aria-label={t('password.new')}>{actionData.password}</p>
-          </div>
-        ) : (
-          <p className="text-sm">{vpn.hasPassword ? t('password.hasOne') : t('password.none')}</p>
-        )}
-        <Form method="POST">
-          <input type="hidden" name="intent" value="password" />
-          <SubmitButton pending={pending}>{t('password.generate')}</SubmitButton>
-        </Form>
-      </section>
+      <VpnPasswordSection password={actionData?.password} hasPassword={vpn.hasPassword} shownOnce={t('password.shownOnce')} />
       {canDownload ? (
         <section className="card space-y-2" aria-labelledby="vpn-client">
           <h2 id="vpn-client" className="text-lg font-semibold">{t('client.title')}</h2>
