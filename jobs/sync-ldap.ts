@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { syncDueLdapEntries } from '#app/models/ldap/ldap-sync.server.ts'
-import { ldapKeeps } from '#app/models/ldap/sync-queue.server.ts'
+import { ldapKeeps, queueMissingLdapEntries } from '#app/models/ldap/sync-queue.server.ts'
 import { startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for LDAP entries to write (changed, or due for a retry). */
@@ -17,6 +17,14 @@ export function startLdapSync({ log, intervalMs = LDAP_SYNC_INTERVAL_MS, signal 
   return startPollingLoop({
     intervalMs,
     signal,
+    start: async () => {
+      try {
+        const queued = await queueMissingLdapEntries()
+        if (queued > 0) log.info({ queued }, 'LDAP entries queued for the first time')
+      } catch (error) {
+        log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP entries not queued')
+      }
+    },
     round: async (stopping) => {
       try {
         const { synced, removed, failed } = await syncDueLdapEntries({ log, signal: stopping })

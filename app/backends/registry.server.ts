@@ -88,7 +88,9 @@ async function hookContext(tx: Prisma.TransactionClient, configurationId: number
   if (!configuration) return null
   const { subscription } = configuration
   const context: HookContext = { tx, configurationId, subscriptionId: subscription.id, memberId: subscription.memberId, offerId: subscription.offerId, actorId, now }
-  return { backend: getBackend(configuration.backend), context }
+  // Registered is enough: a module switched off takes no new subscription and shows no page, but
+  // what exists still suspends, changes and goes away outside Coin too.
+  return { backend: backends.get(configuration.backend) ?? null, context }
 }
 
 /**
@@ -175,8 +177,8 @@ export async function suspendEndedServices({ now = new Date() }: { now?: Date } 
   return due.length
 }
 
-/** The configuration of each subscription asked, with its backend's pages and status. */
-export async function describeConfigurations(subscriptionIds: number[], db: Prisma.TransactionClient = prisma) {
+/** The configuration of each subscription asked, with its backend's pages, and its status when `withStatus`. */
+export async function describeConfigurations(subscriptionIds: number[], { withStatus = true, db = prisma }: { withStatus?: boolean; db?: Prisma.TransactionClient } = {}) {
   const configurations = await db.serviceConfiguration.findMany({
     where: { subscriptionId: { in: subscriptionIds } },
     select: { id: true, subscriptionId: true, backend: true },
@@ -184,7 +186,7 @@ export async function describeConfigurations(subscriptionIds: number[], db: Pris
   const byKind = new Map<string, number[]>()
   for (const c of configurations) byKind.set(c.backend, [...byKind.get(c.backend) ?? [], c.id])
   const statuses = new Map<number, ServiceStatus>()
-  for (const [kind, ids] of byKind) {
+  for (const [kind, ids] of withStatus ? byKind : []) {
     const found = await getBackend(kind)?.status?.(ids)
     for (const [id, status] of found ?? []) statuses.set(id, status)
   }

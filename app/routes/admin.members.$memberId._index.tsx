@@ -21,6 +21,8 @@ import { sendWelcomeEmails } from '#app/models/member/password-reset.server.ts'
 import { getMemberBalance, listMemberPayments } from '#app/models/payment/payments.server.ts'
 import { listSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
+import { ldapKeeps, ldapStatuses } from '#app/models/ldap/sync-queue.server.ts'
+import { ServiceStatusBadge } from '#app/components/service.tsx'
 import { today } from '#app/utils/dates.ts'
 import { notFound } from '#app/utils/http.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -46,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const member = memberId ? await getMemberDetail(memberId) : null
   if (!member) notFound()
   const date = today()
-  const [sessions, fees, fee, subscriptions, balanceCents, invoices, payments, history] = await Promise.all([
+  const [sessions, fees, fee, subscriptions, balanceCents, invoices, payments, history, ldap] = await Promise.all([
     listSessions({ memberId: member.id }),
     listMemberFees({ memberId: member.id }),
     getMemberFeeStatus({ memberId: member.id, date }),
@@ -55,8 +57,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listMemberInvoices(member.id, date),
     listMemberPayments(member.id),
     listAuditEntries({ memberId: member.id, pageSize: HISTORY_ROWS }),
+    // The member's LDAP entry (LDAP_MEMBERS_BASE_DN): synced, pending, failed with LDAP's message.
+    ldapKeeps('member') ? ldapStatuses('member', [member.id]).then((statuses) => statuses.get(member.id) ?? null) : null,
   ])
   return {
+    ldap,
     member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) },
     fees,
     fee,
@@ -102,7 +107,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberDetail() {
-  const { member, fees, fee, subscriptions, billing, history } = useLoaderData<typeof loader>()
+  const { ldap, member, fees, fee, subscriptions, billing, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const formErrors = actionData?.result.error?.[''] ?? []
   const [searchParams] = useSearchParams()
@@ -174,6 +179,7 @@ export default function MemberDetail() {
             <dd>{member.hasPassword ? t('members.passwordSet') : t('members.passwordUnset')}</dd>
             <dt className="text-gray-600">{t('members.lastLogin')}</dt>
             <dd>{member.lastLoginAt ? formatDateTime(member.lastLoginAt, lang) : t('members.never')}</dd>
+            {ldap ? <><dt className="text-gray-600">{t('vpn:account.status')}</dt><dd><ServiceStatusBadge status={ldap} detailed /></dd></> : null}
           </dl>
           <h3 className="text-sm font-semibold">{t('members.sessions', { count: member.sessions.length })}</h3>
           {member.sessions.length ? (

@@ -59,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await updateVpnAccount({ configurationId, ...input })
   } catch (error) {
     if (!(error instanceof DomainError)) throw error
-    const field = error.code === 'IPV4_ENDPOINT_OUTSIDE' ? 'ipv4Endpoint' : error.code === 'IPV6_ENDPOINT_OUTSIDE' ? 'ipv6Endpoint' : null
+    const field = ({ IPV4_ENDPOINT_OUTSIDE: 'ipv4Endpoint', IPV6_ENDPOINT_OUTSIDE: 'ipv6Endpoint', VPN_LOGIN_TAKEN: 'login' } as const satisfies Record<string, string>)[error.code] ?? null
     return data({ result: submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }), password: null }, { status: error.status })
   }
   return redirect(`/admin/vpn/${configurationId}?saved=1`)
@@ -75,7 +75,7 @@ export default function AdminVpnAccount() {
     id: 'vpn-edit',
     lastResult: actionData?.result,
     constraint: getZodConstraint(VpnEditSchema),
-    defaultValue: { activated: vpn.activated ? 'on' : undefined, ipv4Endpoint: vpn.ipv4Endpoint ?? '', ipv6Endpoint: vpn.ipv6Endpoint ?? '', comment: vpn.comment },
+    defaultValue: { login: vpn.login, activated: vpn.activated ? 'on' : undefined, ipv4Endpoint: vpn.ipv4Endpoint ?? '', ipv6Endpoint: vpn.ipv6Endpoint ?? '', comment: vpn.comment },
     onValidate: ({ formData }) => parseWithZod(formData, { schema: VpnEditSchema }),
     shouldValidate: 'onBlur',
   })
@@ -93,6 +93,7 @@ export default function AdminVpnAccount() {
           <dt className="font-medium">{t('account.subscription')}</dt>
           <dd><Link to={`/admin/subscriptions/${vpn.subscription.id}`}>{vpn.subscription.offer.name}</Link></dd>
           <dt className="font-medium">{t('account.status')}</dt><dd><ServiceStatusBadge status={vpn.status} detailed /></dd>
+          {vpn.suspended ? <><dt className="font-medium">{t('account.state')}</dt><dd>{t('account.suspendedHelp')}</dd></> : null}
         </dl>
         <SubnetList subnets={vpn.subnets} poolLinks />
         <Form method="POST">
@@ -104,6 +105,7 @@ export default function AdminVpnAccount() {
         <h2 className="text-lg font-semibold">{t('admin.edit')}</h2>
         <input type="hidden" name="intent" value="save" />
         {form.errors?.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={form.errors} /></div> : null}
+        <Field label={t('account.login')} {...getInputProps(fields.login, { type: 'text' })} errors={fields.login.errors} help={t('admin.loginHelp')} autoComplete="off" />
         <label className="flex items-center gap-2 font-normal">
           <input {...getInputProps(fields.activated, { type: 'checkbox' })} />
           {t('account.activated')}

@@ -98,7 +98,7 @@ export default function VpnAccounts() {
                   </td>
                   <td className="px-3 py-2 font-mono"><Link to={`/admin/vpn/${a.configurationId}`}>{a.login}</Link></td>
                   <td className="px-3 py-2"><Link to={`/admin/members/${a.member.id}`}>{a.member.name}</Link></td>
-                  <td className="px-3 py-2">{a.activated ? t('account.activated') : t('account.deactivated')}</td>
+                  <td className="px-3 py-2">{a.suspended ? t('account.suspended') : a.activated ? t('account.activated') : t('account.deactivated')}</td>
                   <td className="px-3 py-2 font-mono">{a.ipv4Endpoint ?? '—'}</td>
                   <td className="px-3 py-2 font-mono">{a.ipv6Endpoint ?? '—'}</td>
                   <td className="px-3 py-2"><ServiceStatusBadge status={a.status} /></td>

@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listMemberRequests({ memberId: member.id }),
     listRequestableOffers(),
   ])
-  const services = await describeConfigurations(subscriptions.map((s) => s.id))
+  const services = await describeConfigurations(subscriptions.map((s) => s.id), { withStatus: false })
   return {
     subscriptions: subscriptions.map((s) => ({
       id: s.id, offerName: s.offer.name, reference: s.reference, subscriptionDate: s.subscriptionDate, resignDate: s.resignDate, state: s.state,

@@ -44,8 +44,8 @@ export default function VpnAccount() {
       <p className="text-sm"><Link to="/subscriptions">← {t('common:nav.subscriptions')}</Link></p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{t('account.title', { login: vpn.login })}</h1>
-        <span className={`badge ${vpn.activated ? 'bg-green-100 text-green-800' : 'bg-gray-200 text-gray-700'}`}>
-          {vpn.activated ? t('account.activated') : t('account.deactivated')}
+        <span className={`badge ${vpn.activated && !vpn.suspended ? 'bg-green-100 text-green-800' : 'bg-gray-200 text-gray-700'}`}>
+          {vpn.suspended ? t('account.suspended') : vpn.activated ? t('account.activated') : t('account.deactivated')}
         </span>
       </div>
       <section className="card space-y-2" aria-labelledby="vpn-details">

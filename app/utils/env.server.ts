@@ -5,6 +5,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import cronParser from 'cron-parser'
 import { z } from 'zod'
+import { formatDn } from '#app/integrations/ldap/entries.ts'
 import { DEFAULT_FEE_REMINDER_OFFSETS, parseOffsets } from '#app/models/email/reminder-rules.ts'
 import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
 
@@ -57,7 +58,9 @@ const posixId = () =>
     .max(2_000_000_000, 'expected a number between 0 and 2000000000')
 
 /** A distinguished name such as `ou=vpn,dc=example,dc=org` (its syntax is the LDAP server's to check). */
-const dn = (example: string) => z.string().trim().regex(/^[A-Za-z0-9][\w.-]*=[^,]/, `expected a DN such as ${example}`)
+/** A DN, written back in Coin's escaping (`ou=vpn, dc=x` → `ou=vpn,dc=x`) so that DNs compare as text. */
+const dn = (example: string) =>
+  z.string().trim().refine((v) => v === '' || /^[A-Za-z0-9][\w.-]*=[^,]/.test(v), `expected a DN such as ${example}`).transform(formatDn)
 
 /** A file Coin reads at startup, such as a certificate: it must exist and be readable now. */
 const readableFile = () =>
@@ -208,7 +211,7 @@ const EnvSchema = z.object({
   LDAP_BIND_DN: dn('cn=coin,dc=example,dc=org').optional(),
   LDAP_BIND_PASSWORD: z.string().optional(),
   /** Where VPN accounts live (Coin's VPN_CONF_BASE_DN); empty: VPN accounts are not written to LDAP. */
-  VPN_CONF_BASE_DN: z.union([z.literal(''), dn('ou=vpn,dc=example,dc=org')]).default(''),
+  VPN_CONF_BASE_DN: dn('ou=vpn,dc=example,dc=org').default(''),
   /** Where members are kept as POSIX accounts; unset: members are not written to LDAP. */
   LDAP_MEMBERS_BASE_DN: dn('ou=members,dc=example,dc=org').optional(),
   /** A member's uidNumber is this plus their id. */
@@ -253,6 +256,11 @@ const EnvSchema = z.object({
   }
   if (env.LDAP_STARTTLS && env.LDAP_URL.startsWith('ldaps:')) {
     ctx.addIssue({ code: 'custom', path: ['LDAP_STARTTLS'], message: 'not with an ldaps:// LDAP_URL, which is TLS from the start' })
+  }
+  // Each base belongs to Coin (a repair removes what it does not know there): they must be apart.
+  const [vpn, members] = [env.VPN_CONF_BASE_DN, env.LDAP_MEMBERS_BASE_DN ?? ''].map((b) => b.toLowerCase())
+  if (vpn && members && (vpn === members || vpn.endsWith(`,${members}`) || members.endsWith(`,${vpn}`))) {
+    ctx.addIssue({ code: 'custom', path: ['LDAP_MEMBERS_BASE_DN'], message: 'must be apart from VPN_CONF_BASE_DN (neither the same entry nor one inside the other)' })
   }
 })
 

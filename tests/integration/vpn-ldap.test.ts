@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bulkVpnAction, deleteVpnAccount, getVpnAccount, resetVpnPassword } from '#app/backends/vpn/accounts.server.ts'
+import pino from 'pino'
+import { bulkVpnAction, deleteVpnAccount, getVpnAccount, resetVpnPassword, updateVpnAccount } from '#app/backends/vpn/accounts.server.ts'
 import { canBind, putEntry, readEntry, removeEntry } from '#app/integrations/ldap/client.server.ts'
 import { syncDueLdapEntries } from '#app/models/ldap/ldap-sync.server.ts'
 import { changePassword } from '#app/models/member/profile.server.ts'
 import { createOffer } from '#app/models/offer/offers.server.ts'
-import { createSubscription } from '#app/models/subscription/subscriptions.server.ts'
+import { createSubscription, resignSubscription } from '#app/models/subscription/subscriptions.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { init } from '#app/utils/env.server.ts'
 import { loader as overviewLoader } from '#app/routes/admin._index.tsx'
+import { loader as memberLoader } from '#app/routes/admin.members.$memberId._index.tsx'
+import { startLdapSync } from '#jobs/sync-ldap.ts'
 import { insertMember, loginAsStaff } from '#tests/factories/member.ts'
 import { makeRequest } from '#tests/routes/request.ts'
 import { ADMIN_DN, ADMIN_PASSWORD, MEMBERS_BASE_DN, slapdMissing, startSlapd, VPN_BASE_DN, type Slapd } from '#tests/setup/slapd.ts'
@@ -81,6 +84,10 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
 
   test("members are POSIX entries whose {ARGON2} password is their Coin password; a password change reaches LDAP", async () => {
     const member = await insertMember({ username: 'paul', firstName: 'Paul', lastName: 'Durand', password: 'first password 123' })
+    // What existed before LDAP was switched on is queued when the worker starts.
+    const stop = startLdapSync({ log: pino({ level: 'silent' }), intervalMs: 60_000 })
+    await stop()
+    expect(await prisma.ldapSync.findUnique({ where: { key: `member:${member.id}` } })).toMatchObject({ state: expect.stringMatching(/PENDING|SYNCED/) })
     // A member inserted directly queues nothing; the member form and the password change do.
     expect(await changePassword({ memberId: member.id, currentPassword: 'first password 123', newPassword: 'second password 456' })).toBe(true)
     await syncDueLdapEntries()
@@ -88,6 +95,9 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect(await readEntry(dn, ldap.settings())).toMatchObject({ uid: ['paul'], sn: ['Durand'], givenName: ['Paul'], uidNumber: [String(10000 + member.id)], homeDirectory: ['/home/paul'] })
     expect(await canBind(dn, 'second password 456', ldap.settings())).toBe(true)
     expect(await canBind(dn, 'first password 123', ldap.settings())).toBe(false)
+    const { cookie } = await loginAsStaff()
+    const page = await memberLoader({ request: makeRequest(`/admin/members/${member.id}`, { cookie }), params: { memberId: String(member.id) }, context: {} })
+    expect(page.ldap).toMatchObject({ state: 'synced' })
   })
 
   test('LDAP down: staff still save, the entry shows failed with the reason, and converges when LDAP returns', async () => {
@@ -119,6 +129,27 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect((await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).ldapTrouble).toBeNull()
   })
 
+  test('an ended subscription says dialupAccess "no" without touching the flag; a new login moves the entry', async () => {
+    const member = await insertMember({ username: 'eve' })
+    const staff = await insertMember()
+    const { configurationId, dn } = await subscribeVpn(member.id)
+    await bulkVpnAction({ action: 'activate', ids: [configurationId], actorId: staff.id })
+    await syncDueLdapEntries({ now: inAMinute })
+    const subscriptionId = (await prisma.serviceConfiguration.findUniqueOrThrow({ where: { id: configurationId } })).subscriptionId
+    await resignSubscription({ id: subscriptionId, resignDate: parseIsoDate('2026-12-02')!, confirmEarly: false, staffId: staff.id })
+    await syncDueLdapEntries({ now: inAMinute })
+    expect((await readEntry(dn, ldap.settings()))?.dialupAccess).toEqual(['no'])
+    expect(await getVpnAccount({ configurationId })).toMatchObject({ activated: true, suspended: true })
+    await resignSubscription({ id: subscriptionId, resignDate: parseIsoDate('2999-12-31')!, confirmEarly: false, staffId: staff.id })
+    await syncDueLdapEntries({ now: inAMinute })
+    expect((await readEntry(dn, ldap.settings()))?.dialupAccess).toEqual(['yes'])
+
+    await updateVpnAccount({ configurationId, login: 'eve-maison', activated: true, ipv4Endpoint: null, ipv6Endpoint: null, comment: '' })
+    await syncDueLdapEntries({ now: inAMinute })
+    expect(await readEntry(dn, ldap.settings())).toBeNull()
+    expect(await readEntry(`cn=eve-maison,${VPN_BASE_DN}`, ldap.settings())).toMatchObject({ cn: ['eve-maison'], dialupAccess: ['yes'] })
+  })
+
   test('deleting the account removes its entry', async () => {
     const member = await insertMember()
     const staff = await insertMember()
@@ -140,7 +171,10 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect((await coin(['ldap_sync', '--check'], env)).stdout).toMatch(/ 0 drifted\n$/)
     await putEntry(dn, { dialupAccess: ['yes'], radiusFramedRoute: ['10.9.9.9/32'] }, ldap.settings())
     const stray = `cn=stray-vpn1,${VPN_BASE_DN}`
-    await putEntry(stray, { objectClass: ['person', 'top'], cn: ['stray-vpn1'], sn: ['stray-vpn1'] }, ldap.settings())
+    await putEntry(stray, { objectClass: ['person', 'top', 'radiusprofile'], cn: ['stray-vpn1'], sn: ['stray-vpn1'] }, ldap.settings())
+    // An entry that is not a VPN account (an admin's, say) is not Coin's: never reported nor removed.
+    const foreign = `cn=operator,${VPN_BASE_DN}`
+    await putEntry(foreign, { objectClass: ['person', 'top'], cn: ['operator'], sn: ['operator'] }, ldap.settings())
     const gone = await prisma.vpnConfiguration.findFirstOrThrow({ where: { login: { not: dn.slice(3, dn.indexOf(',')) } }, select: { login: true } })
     await removeEntry(`cn=${gone.login},${VPN_BASE_DN}`, ldap.settings())
 
@@ -158,6 +192,7 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect(repair.stdout).toMatch(/3 repaired/)
     expect((await readEntry(dn, ldap.settings()))?.dialupAccess).toEqual(['no'])
     expect(await readEntry(stray, ldap.settings())).toBeNull()
+    expect(await readEntry(foreign, ldap.settings())).not.toBeNull()
     const again = await coin(['ldap_sync', '--check'], env)
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/ 0 drifted\n$/)

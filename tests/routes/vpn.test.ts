@@ -111,16 +111,17 @@ describe('a VPN subscription', () => {
 
   test('staff edit endpoints (refused outside the subnets), activate in bulk, and search the list', async () => {
     const { member } = await loginAs({ lastName: 'Zéphyrin' })
-    const { id } = await subscribe(member.id)
+    const { id, vpn: created } = await subscribe(member.id)
+    const login = created!.login
     const params = { vpnId: String(id) }
     const outside = await adminVpnAction({
-      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', activated: 'on', ipv4Endpoint: '203.0.113.9', ipv6Endpoint: '', comment: 'x' } }),
+      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', login, activated: 'on', ipv4Endpoint: '203.0.113.9', ipv6Endpoint: '', comment: 'x' } }),
       params, context: {},
     })
     expect(unwrap(outside).status).toBe(400)
     expect(unwrap(outside).data.result.error.ipv4Endpoint).toEqual(['vpn:errors.endpointOutside'])
     const wrongFamily = await adminVpnAction({
-      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', ipv4Endpoint: '2001:db8::1', ipv6Endpoint: '', comment: '' } }),
+      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', login, ipv4Endpoint: '2001:db8::1', ipv6Endpoint: '', comment: '' } }),
       params, context: {},
     })
     expect(unwrap(wrongFamily).data.result.error.ipv4Endpoint).toEqual(['vpn:errors.notIpv4'])
@@ -128,7 +129,7 @@ describe('a VPN subscription', () => {
 
     const { vpn } = await adminVpnLoader({ request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie }), params, context: {} })
     const saved = await adminVpnAction({
-      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', ipv4Endpoint: vpn.ipv4Endpoint!, ipv6Endpoint: '', comment: 'routeur du local' } }),
+      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', login, ipv4Endpoint: vpn.ipv4Endpoint!, ipv6Endpoint: '', comment: 'routeur du local' } }),
       params, context: {},
     })
     expect((saved as Response).headers.get('location')).toBe(`/admin/vpn/${id}?saved=1`)
@@ -149,6 +150,17 @@ describe('a VPN subscription', () => {
     expect(byComment.accounts.map((a) => a.configurationId)).toEqual([id])
     const none = await listLoader({ request: makeRequest('/admin/vpn?q=zephyrin&activated=no', { cookie: staff.cookie }), params: {}, context: {} })
     expect(none.total).toBe(0)
+
+    // Staff give a login of their own: checked, and unique (whatever the case).
+    const rename = (newLogin: string) => adminVpnAction({
+      request: makeRequest(`/admin/vpn/${id}`, { cookie: staff.cookie, form: { intent: 'save', login: newLogin, activated: 'on', ipv4Endpoint: '', ipv6Endpoint: '', comment: '' } }),
+      params, context: {},
+    })
+    expect(unwrap(await rename('local.asso')).data.result.error.login).toEqual(['vpn:errors.loginInvalid'])
+    const other = await prisma.vpnConfiguration.findFirstOrThrow({ where: { configurationId: { not: id } }, select: { login: true } })
+    expect(unwrap(await rename(other.login.toUpperCase())).data.result.error.login).toEqual(['vpn:errors.loginTaken'])
+    expect(((await rename('local-asso')) as Response).headers.get('location')).toBe(`/admin/vpn/${id}?saved=1`)
+    expect(await prisma.vpnConfiguration.findUniqueOrThrow({ where: { configurationId: id }, select: { login: true } })).toEqual({ login: 'local-asso' })
   })
 
   test('staff delete an account in two steps; its subnets go back to the pools and the subscription stays', async () => {

@@ -1,6 +1,7 @@
 import { deleteConfiguration } from '#app/backends/registry.server.ts'
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import { sshaHash } from '#app/integrations/ldap/entries.ts'
+import { listConfigurationSubnets } from '#app/models/ip/configuration-subnets.server.ts'
 import { ldapStatuses, markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import { memberSearchWhere, normalizeSearchWord } from '#app/models/member/list.server.ts'
 import { displayName } from '#app/models/member/username.ts'
@@ -22,6 +23,7 @@ const accountSelect = {
   configuration: {
     select: {
       comment: true,
+      suspendedAt: true,
       subscription: { select: { id: true, subscriptionDate: true, resignDate: true, offer: { select: { id: true, name: true } }, member: { select: memberSelect } } },
     },
   },
@@ -34,20 +36,12 @@ function present({ configuration, passwordHash, ...vpn }: AccountRow) {
   return {
     ...vpn,
     hasPassword: passwordHash !== null,
+    /** The subscription has ended: the account gives no access whatever `activated` says. */
+    suspended: configuration.suspendedAt !== null,
     comment: configuration.comment,
     subscription: { id: subscription.id, subscriptionDate: subscription.subscriptionDate, resignDate: subscription.resignDate, offer: subscription.offer },
     member: { id: subscription.member.id, username: subscription.member.username, name: displayName(subscription.member) },
   }
-}
-
-/** A configuration's subnets as CIDR text ("10.0.0.5/32": PostgreSQL's text() keeps the prefix), v4 first. */
-export async function listConfigurationSubnets(db: Prisma.TransactionClient, configurationIds: number[]) {
-  if (configurationIds.length === 0) return []
-  return db.$queryRaw<{ id: number; configurationId: number; poolId: number; poolName: string; cidr: string; family: number }[]>`
-    SELECT s.id, s."configurationId", s."poolId", p.name AS "poolName", text(s.network) AS cidr, family(s.network) AS family
-    FROM "IpSubnet" s JOIN "IpPool" p ON p.id = s."poolId"
-    WHERE s."configurationId" = ANY(${configurationIds}::int[])
-    ORDER BY family(s.network), s.network`
 }
 
 function listWhere({ q, activated }: Pick<VpnListQuery, 'q' | 'activated'>): Prisma.VpnConfigurationWhereInput {
@@ -80,18 +74,21 @@ export async function listVpnAccounts(query: VpnListQuery) {
   }
 }
 
+/** The account, limited to one member's accounts when `memberId` is given (a member's page). */
+const accountWhere = (configurationId: number, memberId: number | undefined): Prisma.VpnConfigurationWhereInput =>
+  ({ configurationId, ...(memberId === undefined ? {} : { configuration: { subscription: { memberId } } }) })
+
 /**
  * One account with its subnets and LDAP status; `memberId` limits it to that member's own
- * accounts (a member's page), so another member's id is not found.
+ * accounts, so another member's id is not found, and leaves out LDAP's messages (which name
+ * servers and DNs: for staff).
  */
 export async function getVpnAccount({ configurationId, memberId }: { configurationId: number; memberId?: number }) {
-  const row = await prisma.vpnConfiguration.findFirst({
-    where: { configurationId, ...(memberId === undefined ? {} : { configuration: { subscription: { memberId } } }) },
-    select: accountSelect,
-  })
+  const row = await prisma.vpnConfiguration.findFirst({ where: accountWhere(configurationId, memberId), select: accountSelect })
   if (!row) return null
   const [subnets, statuses] = await Promise.all([listConfigurationSubnets(prisma, [configurationId]), ldapStatuses('vpn', [configurationId])])
-  return { ...present(row), subnets, status: statuses.get(configurationId) ?? null }
+  const status = statuses.get(configurationId) ?? null
+  return { ...present(row), subnets, status: status && memberId !== undefined ? { ...status, message: null } : status }
 }
 
 /** The member's VPN accounts, for their subscriptions page. */
@@ -110,10 +107,7 @@ export function listMemberVpnAccounts(memberId: number) {
 export async function resetVpnPassword({ configurationId, memberId }: { configurationId: number; memberId?: number }) {
   const password = generateVpnPassword()
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.vpnConfiguration.updateMany({
-      where: { configurationId, ...(memberId === undefined ? {} : { configuration: { subscription: { memberId } } }) },
-      data: { passwordHash: sshaHash(password) },
-    })
+    const { count } = await tx.vpnConfiguration.updateMany({ where: accountWhere(configurationId, memberId), data: { passwordHash: sshaHash(password) } })
     if (count === 0) return null
     await markLdapDirty(tx, 'vpn', [configurationId])
     return password
@@ -121,15 +115,19 @@ export async function resetVpnPassword({ configurationId, memberId }: { configur
 }
 
 /**
- * Staff edit an account: activation, endpoints, comment. An endpoint of the wrong family, or in
- * none of the account's subnets, is refused on its field (Coin's check_endpoints).
+ * Staff edit an account: login, activation, endpoints, comment. An endpoint of the wrong family,
+ * or in none of the account's subnets, is refused on its field (Coin's check_endpoints); a login
+ * another account has, on the login. A new login moves the LDAP entry (the old one is removed).
  */
-export async function updateVpnAccount({ configurationId, activated, ipv4Endpoint, ipv6Endpoint, comment }: VpnEditInput & { configurationId: number }) {
+export async function updateVpnAccount({ configurationId, login, activated, ipv4Endpoint, ipv6Endpoint, comment }: VpnEditInput & { configurationId: number }) {
   return prisma.$transaction(async (tx) => {
+    if (await tx.vpnConfiguration.count({ where: { login: { equals: login, mode: 'insensitive' }, configurationId: { not: configurationId } } }) > 0) {
+      throw new DomainError({ code: 'VPN_LOGIN_TAKEN', message: 'vpn:errors.loginTaken', status: 400 })
+    }
     const outside = new Set(await endpointsOutsideSubnets(tx, configurationId, [ipv4Endpoint, ipv6Endpoint]))
     if (ipv4Endpoint && outside.has(ipv4Endpoint)) throw new DomainError({ code: 'IPV4_ENDPOINT_OUTSIDE', message: 'vpn:errors.endpointOutside', status: 400 })
     if (ipv6Endpoint && outside.has(ipv6Endpoint)) throw new DomainError({ code: 'IPV6_ENDPOINT_OUTSIDE', message: 'vpn:errors.endpointOutside', status: 400 })
-    const { count } = await tx.vpnConfiguration.updateMany({ where: { configurationId }, data: { activated, ipv4Endpoint, ipv6Endpoint } })
+    const { count } = await tx.vpnConfiguration.updateMany({ where: { configurationId }, data: { login, activated, ipv4Endpoint, ipv6Endpoint } })
     if (count === 0) throw new DomainError({ code: 'VPN_NOT_FOUND', message: 'notFound', status: 404 })
     await tx.serviceConfiguration.update({ where: { id: configurationId }, data: { comment } })
     await markLdapDirty(tx, 'vpn', [configurationId])

@@ -103,6 +103,8 @@ async function clearStrayEndpoints(tx: Tx, configurationId: number) {
 }
 
 async function create({ tx, configurationId, memberId, offerId, actorId }: HookContext) {
+  // One creation at a time per member: two would pick the same free login.
+  await tx.$queryRaw`SELECT id FROM "Member" WHERE id = ${memberId} FOR UPDATE`
   const existing = await tx.vpnConfiguration.findUnique({ where: { configurationId }, select: { configurationId: true } })
   if (!existing) {
     await allocateMissingSubnets(tx, { configurationId, offerId, actorId })
@@ -118,11 +120,6 @@ async function subnetChanged({ tx, configurationId }: HookContext) {
   await markLdapDirty(tx, 'vpn', [configurationId])
 }
 
-async function suspend({ tx, configurationId }: HookContext) {
-  await tx.vpnConfiguration.updateMany({ where: { configurationId, activated: true }, data: { activated: false } })
-  await markLdapDirty(tx, 'vpn', [configurationId])
-}
-
 async function queueSync({ tx, configurationId }: HookContext) {
   await markLdapDirty(tx, 'vpn', [configurationId])
 }
@@ -133,7 +130,9 @@ export const vpnBackend: ServiceBackend = {
   usesSubnets: true,
   create,
   update: queueSync,
-  suspend,
+  // A suspended account keeps its activation flag: its entry says dialupAccess "no" while the
+  // configuration is suspended (desired-entries.server.ts), and "yes" again if the suspension is lifted.
+  suspend: queueSync,
   delete: queueSync,
   subnetChanged,
   status: (ids) => ldapStatuses('vpn', ids),

@@ -6,9 +6,11 @@
 export type OvpnSettings = { server: string; port: number; protocol: 'udp' | 'tcp'; caCertificate: string | null }
 
 export function ovpnFile({ login, ispName }: { login: string; ispName: string }, { server, port, protocol, caCertificate }: OvpnSettings) {
+  // Comment lines: a line break in a name must not start a directive.
+  const comment = (text: string) => `# ${text.replace(/[\r\n]+/g, ' ')}`
   const lines = [
-    `# ${ispName} — OpenVPN`,
-    `# Login: ${login}`,
+    comment(`${ispName} — OpenVPN`),
+    comment(`Login: ${login}`),
     'client',
     'dev tun',
     `proto ${protocol}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseIp } from '#app/models/ip/address.ts'
+import { VPN_LOGIN_PATTERN } from './login.ts'
 import { IdSchema, MAX_ID, SearchTextSchema } from '#app/utils/request.schema.ts'
 
 /** The admin list's query string: search, activated filter, page. */
@@ -30,6 +31,7 @@ const endpoint = (family: 4 | 6) =>
     })
 
 export const VpnEditSchema = z.object({
+  login: z.string({ error: 'required' }).trim().min(1, { message: 'required' }).regex(VPN_LOGIN_PATTERN, { message: 'vpn:errors.loginInvalid' }),
   activated: checkbox,
   ipv4Endpoint: endpoint(4),
   ipv6Endpoint: endpoint(6),

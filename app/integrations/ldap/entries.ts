@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { formatCidr, formatHost } from '#app/models/ip/address.ts'
 
 /**
  * The LDAP entries Coin writes, built from plain values (no I/O). Every managed attribute is a
@@ -95,17 +96,6 @@ function unescapeDnValue(value: string) {
   return Buffer.from(bytes).toString('utf8')
 }
 
-/** An address or network as CIDR text: PostgreSQL prints a /32 (or /128) inet without its prefix. */
-function asCidr(network: string) {
-  if (network.includes('/')) return network
-  return `${network}/${network.includes(':') ? 128 : 32}`
-}
-
-/** A host address without its /32 or /128 (an endpoint is one address). */
-function asHost(address: string) {
-  return address.replace(/\/(32|128)$/, '')
-}
-
 const present = (value: string | null | undefined) => (value ? [value] : [])
 
 export type VpnEntryInput = {
@@ -135,10 +125,10 @@ export function vpnEntry(vpn: VpnEntryInput, baseDn: string): LdapEntry {
       sn: [vpn.login],
       userPassword: present(vpn.passwordHash),
       dialupAccess: [vpn.activated ? 'yes' : 'no'],
-      radiusFramedIPAddress: present(vpn.ipv4Endpoint && asHost(vpn.ipv4Endpoint)),
-      postalAddress: present(vpn.ipv6Endpoint && asHost(vpn.ipv6Endpoint)),
-      radiusFramedRoute: vpn.ipv4Subnets.map(asCidr),
-      registeredAddress: vpn.ipv6Subnets.map(asCidr),
+      radiusFramedIPAddress: present(vpn.ipv4Endpoint && formatHost(vpn.ipv4Endpoint)),
+      postalAddress: present(vpn.ipv6Endpoint && formatHost(vpn.ipv6Endpoint)),
+      radiusFramedRoute: vpn.ipv4Subnets.map(formatCidr),
+      registeredAddress: vpn.ipv6Subnets.map(formatCidr),
     },
   }
 }

@@ -1,4 +1,5 @@
 import { memberEntry, vpnEntry, type LdapEntry } from '#app/integrations/ldap/entries.ts'
+import { listConfigurationSubnets } from '#app/models/ip/configuration-subnets.server.ts'
 import { groupBy } from '#app/utils/collections.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -17,16 +18,16 @@ async function desiredVpnEntries(ids: number[] | null) {
   const baseDn = getEnv().VPN_CONF_BASE_DN
   const accounts = await prisma.vpnConfiguration.findMany({
     where: ids ? { configurationId: { in: ids } } : {},
-    select: { configurationId: true, login: true, passwordHash: true, activated: true, ipv4Endpoint: true, ipv6Endpoint: true },
+    select: { configurationId: true, login: true, passwordHash: true, activated: true, ipv4Endpoint: true, ipv6Endpoint: true, configuration: { select: { suspendedAt: true } } },
   })
-  const subnets = await prisma.$queryRaw<{ configurationId: number; cidr: string; family: number }[]>`
-    SELECT "configurationId", text(network) AS cidr, family(network) AS family FROM "IpSubnet"
-    WHERE "configurationId" = ANY(${accounts.map((a) => a.configurationId)}::int[]) ORDER BY network`
+  const subnets = await listConfigurationSubnets(prisma, accounts.map((a) => a.configurationId))
   const byConfiguration = groupBy(subnets, (s) => s.configurationId)
-  return new Map(accounts.map((account) => {
+  return new Map(accounts.map(({ configuration, ...account }) => {
     const own = byConfiguration.get(account.configurationId) ?? []
     const cidrs = (family: number) => own.filter((s) => s.family === family).map((s) => s.cidr)
-    return [account.configurationId, vpnEntry({ ...account, ipv4Subnets: cidrs(4), ipv6Subnets: cidrs(6) }, baseDn)]
+    // The subscription has ended: no access, whatever the account's flag says.
+    const activated = account.activated && configuration.suspendedAt === null
+    return [account.configurationId, vpnEntry({ ...account, activated, ipv4Subnets: cidrs(4), ipv6Subnets: cidrs(6) }, baseDn)]
   }))
 }
 

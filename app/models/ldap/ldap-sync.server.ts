@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { differingAttributes, LdapError, listEntries, putEntry, removeEntry, withLdap } from '#app/integrations/ldap/client.server.ts'
-import type { LdapEntry } from '#app/integrations/ldap/entries.ts'
+import { normalizeDn, type LdapEntry } from '#app/integrations/ldap/entries.ts'
 import { groupBy } from '#app/utils/collections.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
@@ -49,14 +49,19 @@ async function markDone(row: Claimed, dn: string | null, now: Date) {
     WHERE key = ${row.key}`
 }
 
+/**
+ * The rows' attempt failed: failed with the message, tried again after the backoff. A row changed
+ * meanwhile stays pending, due at once: its new state was not tried.
+ */
 async function markFailed(rows: Claimed[], message: string, now: Date) {
-  for (const row of rows) {
-    const retryAt = new Date(now.getTime() + ldapRetryDelaySeconds(row.attempts + 1) * 1000)
-    await prisma.$executeRaw`
-      UPDATE "LdapSync" SET state = 'FAILED', attempts = attempts + 1, "lastError" = ${message}, "lockedUntil" = NULL, "updatedAt" = ${now},
-        "nextAttemptAt" = CASE WHEN version = ${row.version} THEN ${retryAt}::timestamptz ELSE ${now}::timestamptz END
-      WHERE key = ${row.key}`
-  }
+  if (rows.length === 0) return
+  const retryAt = rows.map((row) => new Date(now.getTime() + ldapRetryDelaySeconds(row.attempts + 1) * 1000))
+  await prisma.$executeRaw`
+    UPDATE "LdapSync" s SET attempts = s.attempts + 1, "lastError" = ${message}, "lockedUntil" = NULL, "updatedAt" = ${now},
+      state = CASE WHEN s.version = t.version THEN 'FAILED'::"SyncState" ELSE 'PENDING'::"SyncState" END,
+      "nextAttemptAt" = CASE WHEN s.version = t.version THEN t.retry_at ELSE ${now}::timestamptz END
+    FROM unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.version)}::int[], ${retryAt}::timestamptz[]) AS t(key, version, retry_at)
+    WHERE s.key = t.key`
 }
 
 export type SyncRound = { synced: number; removed: number; failed: number; error: string | null }
@@ -70,11 +75,15 @@ export type SyncRound = { synced: number; removed: number; failed: number; error
 export async function syncDueLdapEntries({ log, now = () => new Date(), signal, batchSize = 50 }: { log?: Logger; now?: () => Date; signal?: AbortSignal; batchSize?: number } = {}): Promise<SyncRound> {
   const round: SyncRound = { synced: 0, removed: 0, failed: 0, error: null }
   while (!signal?.aborted) {
-    const claimed = await claimDue(now(), batchSize)
-    if (claimed.length === 0) break
+    const all = await claimDue(now(), batchSize)
+    if (all.length === 0) break
+    // Rows of a kind LDAP no longer keeps (its base DN unset since): dropped, LDAP left alone.
+    const dropped = all.filter((r) => !ldapKeeps(r.kind)).map((r) => r.key)
+    if (dropped.length > 0) await prisma.ldapSync.deleteMany({ where: { key: { in: dropped } } })
+    const claimed = all.filter((r) => ldapKeeps(r.kind))
     const desired = new Map<string, LdapEntry | null>()
     for (const [kind, rows] of groupBy(claimed, (r) => r.kind)) {
-      const entries = ldapKeeps(kind) ? await desiredEntries(kind, rows.map((r) => r.entityId)) : new Map<number, LdapEntry>()
+      const entries = await desiredEntries(kind, rows.map((r) => r.entityId))
       for (const row of rows) desired.set(row.key, entries.get(row.entityId) ?? null)
     }
     const pending = [...claimed]
@@ -84,7 +93,7 @@ export async function syncDueLdapEntries({ log, now = () => new Date(), signal, 
           const row = pending[0]!
           const entry = desired.get(row.key) ?? null
           try {
-            if (row.dn && row.dn.toLowerCase() !== entry?.dn.toLowerCase()) await removeEntry(row.dn, client)
+            if (row.dn && normalizeDn(row.dn) !== (entry ? normalizeDn(entry.dn) : null)) await removeEntry(row.dn, client)
             if (entry) await putEntry(entry.dn, entry.attributes, client)
             await markDone(row, entry?.dn ?? null, now())
             if (entry) round.synced++
@@ -113,41 +122,52 @@ export async function syncDueLdapEntries({ log, now = () => new Date(), signal, 
   return round
 }
 
+/** A repaired entity is synced, unless it changed after `version` was read (then the queue writes it). */
+async function markRepaired(kind: LdapKind, entityId: number, dn: string, version: number | null, now: Date) {
+  const key = syncKey(kind, entityId)
+  if (version === null) {
+    await prisma.ldapSync.createMany({ data: [{ key, kind, entityId, dn, state: 'SYNCED', syncedAt: now }], skipDuplicates: true })
+    return
+  }
+  await prisma.ldapSync.updateMany({ where: { key, version }, data: { dn, state: 'SYNCED', syncedAt: now, attempts: 0, lastError: null, nextAttemptAt: now } })
+}
+
 export type Drift = { kind: LdapKind; dn: string; problem: 'missing' | 'different' | 'extra'; attributes: string[] }
 
-/** The base DN Coin keeps entries of a kind under. */
+/** The base DN Coin keeps entries of a kind under, and the object class its entries have. */
 const baseDnOf = (kind: LdapKind) => (kind === 'vpn' ? getEnv().VPN_CONF_BASE_DN : getEnv().LDAP_MEMBERS_BASE_DN) ?? ''
+const OBJECT_CLASS: Record<LdapKind, string> = { vpn: 'radiusprofile', member: 'posixaccount' }
 
 /**
  * Compares what LDAP holds under each base DN with what the database says it should: entries
- * missing, entries whose attributes differ (named), and entries the database has no row for.
- * With `repair`, writes the missing and different ones, removes the extra ones, and marks every
- * entity synced. Kinds LDAP does not keep are skipped.
+ * missing, entries whose attributes differ (named), and entries of Coin's kind (a radiusprofile,
+ * a posixAccount) the database has none for. With `repair`, writes the missing and different
+ * ones, removes the extra ones, and marks each entity synced unless it changed meanwhile (the
+ * queue then writes it). Kinds LDAP does not keep are skipped.
  */
 export async function checkLdapDrift({ repair = false, now = new Date() }: { repair?: boolean; now?: Date } = {}) {
   const drift: Drift[] = []
   let checked = 0
   await withLdap(async (client) => {
     for (const kind of (['vpn', 'member'] as const).filter(ldapKeeps)) {
+      // The versions first: a change committed after them is left to the queue.
+      const versions = new Map((await prisma.ldapSync.findMany({ where: { kind }, select: { entityId: true, version: true } })).map((r) => [r.entityId, r.version]))
       const desired = await desiredEntries(kind, null)
-      const actual = new Map((await listEntries(baseDnOf(kind), client)).map((e) => [e.dn.toLowerCase(), e]))
+      const actual = new Map((await listEntries(baseDnOf(kind), client)).map((e) => [normalizeDn(e.dn), e]))
       checked += desired.size
       for (const [entityId, entry] of desired) {
-        const found = actual.get(entry.dn.toLowerCase())
-        actual.delete(entry.dn.toLowerCase())
+        const found = actual.get(normalizeDn(entry.dn))
+        actual.delete(normalizeDn(entry.dn))
         const attributes = found ? differingAttributes(found.attributes, entry.attributes) : []
         if (found && attributes.length === 0) continue
         drift.push({ kind, dn: entry.dn, problem: found ? 'different' : 'missing', attributes })
         if (repair) {
           await putEntry(entry.dn, entry.attributes, client)
-          await prisma.ldapSync.upsert({
-            where: { key: syncKey(kind, entityId) },
-            create: { key: syncKey(kind, entityId), kind, entityId, dn: entry.dn, state: 'SYNCED', syncedAt: now },
-            update: { dn: entry.dn, state: 'SYNCED', syncedAt: now, attempts: 0, lastError: null, nextAttemptAt: now },
-          })
+          await markRepaired(kind, entityId, entry.dn, versions.get(entityId) ?? null, now)
         }
       }
-      for (const extra of actual.values()) {
+      const ofKind = (e: LdapEntry) => (e.attributes.objectClass ?? e.attributes.objectclass ?? []).some((c) => c.toLowerCase() === OBJECT_CLASS[kind])
+      for (const extra of [...actual.values()].filter(ofKind)) {
         drift.push({ kind, dn: extra.dn, problem: 'extra', attributes: [] })
         if (repair) await removeEntry(extra.dn, client)
       }

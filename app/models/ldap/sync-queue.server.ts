@@ -62,10 +62,29 @@ export async function ldapStatuses(kind: LdapKind, entityIds: number[]): Promise
  * error, and when Coin tries again; null when none failed.
  */
 export async function ldapSyncTrouble() {
-  const [failed, latest, next] = await Promise.all([
-    prisma.ldapSync.count({ where: { state: 'FAILED' } }),
-    prisma.ldapSync.findFirst({ where: { state: 'FAILED' }, orderBy: { updatedAt: 'desc' }, select: { lastError: true } }),
-    prisma.ldapSync.findFirst({ where: { state: 'FAILED' }, orderBy: { nextAttemptAt: 'asc' }, select: { nextAttemptAt: true } }),
-  ])
-  return failed > 0 ? { failed, error: latest?.lastError ?? '', nextAttemptAt: next?.nextAttemptAt ?? null } : null
+  const [row] = await prisma.$queryRaw<{ failed: number; error: string | null; nextAttemptAt: Date | null }[]>`
+    SELECT count(*)::int AS failed, (array_agg("lastError" ORDER BY "updatedAt" DESC))[1] AS error, min("nextAttemptAt") AS "nextAttemptAt"
+    FROM "LdapSync" WHERE state = 'FAILED'`
+  return row && row.failed > 0 ? { failed: row.failed, error: row.error ?? '', nextAttemptAt: row.nextAttemptAt } : null
+}
+
+/**
+ * Queues every entity LDAP should hold that has no sync row yet: what existed before LDAP was
+ * switched on (or before its base DN was set). Run when the worker starts. Returns how many.
+ */
+export async function queueMissingLdapEntries(now = new Date()) {
+  let queued = 0
+  if (ldapKeeps('vpn')) {
+    queued += await prisma.$executeRaw`
+      INSERT INTO "LdapSync" (key, kind, "entityId", state, "nextAttemptAt", "updatedAt")
+      SELECT 'vpn:' || v."configurationId", 'vpn', v."configurationId", 'PENDING', ${now}, ${now} FROM "VpnConfiguration" v
+      ON CONFLICT (key) DO NOTHING`
+  }
+  if (ldapKeeps('member')) {
+    queued += await prisma.$executeRaw`
+      INSERT INTO "LdapSync" (key, kind, "entityId", state, "nextAttemptAt", "updatedAt")
+      SELECT 'member:' || m.id, 'member', m.id, 'PENDING', ${now}, ${now} FROM "Member" m WHERE m."isActive"
+      ON CONFLICT (key) DO NOTHING`
+  }
+  return queued
 }
