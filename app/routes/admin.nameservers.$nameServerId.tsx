@@ -43,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Without JavaScript, deleting takes two posts: the first only asks for confirmation.
   if (value.intent !== 'save') {
     if (value.intent === 'delete') return data({ result: null, confirmDelete: true })
-    await deleteNameServer(nameServer.id)
+    await deleteNameServer(nameServer.id, { actorId: staff.id })
     return redirect('/admin/nameservers?deleted=1')
   }
   try {

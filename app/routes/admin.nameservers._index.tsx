@@ -65,8 +65,8 @@ export default function NameServersList() {
           </tbody>
         </table>
       </div>
-      <section className="space-y-2" aria-labelledby="name-server-new">
-        <h2 id="name-server-new" className="text-lg font-semibold">{t('nameServers.new')}</h2>
+      <section className="space-y-2" aria-labelledby="name-server-new-title">
+        <h2 id="name-server-new-title" className="text-lg font-semibold">{t('nameServers.new')}</h2>
         <NameServerForm isNew lastResult={actionData?.result} />
       </section>
     </div>

@@ -3,6 +3,7 @@ import { registerBackend } from '#app/backends/registry.server.ts'
 import { parseIp } from '#app/models/ip/address.ts'
 import { allocateSubnet, assignSubnet, releaseSubnet } from '#app/models/ip/allocate.server.ts'
 import { createPool, deletePool, getPool, listPools, updatePool } from '#app/models/ip/pools.server.ts'
+import { addReverseEntry, createNameServer, deleteNameServer, setSubnetDelegation } from '#app/models/ip/reverse-dns.server.ts'
 import { addSubnet } from '#app/models/ip/subnets.server.ts'
 import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -307,5 +308,12 @@ describe('a configuration hears of its subnets (subnet_event)', () => {
     expect(heard).toHaveLength(3)
     expect(await prisma.ipSubnet.findUniqueOrThrow({ where: { id: b.id }, select: { configurationId: true } })).toEqual({ configurationId: configuration.id })
     await expect(addSubnet({ poolId: id, subscriptionId: 2_000_000_000, comment: '', actorId: member.id })).rejects.toMatchObject({ code: 'IP_NO_CONFIGURATION' })
+    // Reverse DNS changes are subnet changes too: delegation, entries, a name server deleted.
+    const ns = await createNameServer({ dnsName: 'ns.heard.example', description: '', owner: '' })
+    await setSubnetDelegation({ subnetId: b.id, delegateReverseDns: true, nameServerIds: [ns.id], actorId: member.id })
+    await addReverseEntry({ subnetId: b.id, ip: b.network, name: 'heard.example.org.', ttl: 60, actorId: member.id })
+    await deleteNameServer(ns.id, { actorId: member.id })
+    expect(heard).toHaveLength(6)
+    expect(await prisma.ipSubnet.findUniqueOrThrow({ where: { id: b.id }, select: { delegateReverseDns: true, nameServers: true } })).toEqual({ delegateReverseDns: true, nameServers: [] })
   })
 })

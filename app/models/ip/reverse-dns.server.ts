@@ -8,6 +8,12 @@ import { formatCidr, formatHost } from './address.ts'
 import type { DelegationInput, NameServerInput, ReverseEntryInput } from './ip.schema.ts'
 import { sqlState } from './network.server.ts'
 
+/** The subnet's configuration hears of the change (Coin's subnet_event). */
+async function notify(tx: Prisma.TransactionClient, subnetId: number, actorId: number) {
+  const subnet = await tx.ipSubnet.findUnique({ where: { id: subnetId }, select: { configurationId: true } })
+  if (subnet?.configurationId) await subnetChanged(tx, subnet.configurationId, actorId)
+}
+
 /** Name servers (Coin's reverse_dns.NameServer) by name, with their owner and subnet count. */
 export async function listNameServers() {
   const rows = await prisma.nameServer.findMany({
@@ -47,20 +53,21 @@ export async function updateNameServer(id: number, input: NameServerInput) {
   return prisma.nameServer.update({ where: { id }, data: await nameServerData(input), select: { id: true } })
 }
 
-/** Deletes a name server; the subnets delegated to it lose it (and the zone its NS records). */
-export function deleteNameServer(id: number) {
-  return prisma.nameServer.delete({ where: { id }, select: { id: true } })
+/**
+ * Deletes a name server; the subnets delegated to it lose it (and the zone its NS records), and
+ * their configurations hear of it.
+ */
+export function deleteNameServer(id: number, { actorId }: { actorId: number }) {
+  return prisma.$transaction(async (tx) => {
+    const subnets = await tx.ipSubnet.findMany({ where: { nameServers: { some: { id } } }, select: { id: true } })
+    await tx.nameServer.delete({ where: { id }, select: { id: true } })
+    for (const subnet of subnets) await notify(tx, subnet.id, actorId)
+  })
 }
 
 /** Every name server, for choosing a subnet's. */
 export function nameServerChoices() {
   return prisma.nameServer.findMany({ orderBy: [{ dnsName: 'asc' }, { id: 'asc' }], select: { id: true, dnsName: true, description: true } })
-}
-
-/** The subnet's configuration hears of the change (Coin's subnet_event). */
-async function notify(tx: Prisma.TransactionClient, subnetId: number, actorId: number) {
-  const subnet = await tx.ipSubnet.findUnique({ where: { id: subnetId }, select: { configurationId: true } })
-  if (subnet?.configurationId) await subnetChanged(tx, subnet.configurationId, actorId)
 }
 
 /**
