@@ -51,10 +51,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return redirect(`${here}?delegationSaved=1`)
     }
     if (value.intent === 'addEntry') {
-      await addReverseEntry({ subnetId: subnet.id, ip: value.ip, name: value.name, ttl: value.ttl, actorId: staff.id })
+      await addReverseEntry({ subnetId: subnet.id, ip: value.ip, name: value.name, ttl: value.ttl })
       return redirect(`${here}?entryAdded=1`)
     }
-    await removeReverseEntry({ subnetId: subnet.id, entryId: value.entryId, actorId: staff.id })
+    await removeReverseEntry({ subnetId: subnet.id, entryId: value.entryId })
     return redirect(`${here}?entryRemoved=1`)
   } catch (error) {
     if (!(error instanceof DomainError)) throw error

@@ -31,14 +31,15 @@ export type GivenSubnet = { id: number; network: string }
 const ATTEMPTS = 3
 
 /**
- * The pool, once this transaction holds its lock (one statement: the lock, then the row). Later
- * statements see every subnet committed by the writers that held the lock before.
+ * The pool, once this transaction holds its lock: the lock first, then the row in a statement of
+ * its own, whose snapshot (READ COMMITTED) sees every change committed by the writers that held
+ * the lock before — the pool's own network and default size included.
  */
 async function lockedPool(tx: Db, poolId: number) {
+  await tx.$executeRaw`SELECT coin_ip_lock_pool(${poolId}::int)`
   const [pool] = await tx.$queryRaw<{ network: string; family: number; prefixLength: number; defaultPrefixLength: number }[]>`
     SELECT p.network::text AS network, family(p.network) AS family, masklen(p.network) AS "prefixLength", p."defaultPrefixLength"
-    FROM "IpPool" p, LATERAL (SELECT coin_ip_lock_pool(p.id)) AS locked
-    WHERE p.id = ${poolId}`
+    FROM "IpPool" p WHERE p.id = ${poolId}`
   if (!pool) throw new DomainError({ code: 'IP_POOL_NOT_FOUND', message: 'ip:errors.poolNotFound', status: 404 })
   return { ...pool, max: MAX_PREFIX_LENGTH[pool.family === 4 ? 4 : 6] }
 }

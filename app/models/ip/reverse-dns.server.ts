@@ -8,7 +8,10 @@ import { formatCidr, formatHost } from './address.ts'
 import type { DelegationInput, NameServerInput, ReverseEntryInput } from './ip.schema.ts'
 import { sqlState } from './network.server.ts'
 
-/** The subnet's configuration hears of the change (Coin's subnet_event). */
+/**
+ * The subnet's configuration hears of the change (Coin's subnet_event, sent when a subnet is
+ * saved: its delegation too, not its PTR records, which are rows of their own).
+ */
 async function notify(tx: Prisma.TransactionClient, subnetId: number, actorId: number) {
   const subnet = await tx.ipSubnet.findUnique({ where: { id: subnetId }, select: { configurationId: true } })
   if (subnet?.configurationId) await subnetChanged(tx, subnet.configurationId, actorId)
@@ -94,7 +97,7 @@ export function setSubnetDelegation({ subnetId, delegateReverseDns, nameServerId
  * have no entry yet (IP_ENTRY_TAKEN); the name ends with a dot and the TTL is 60 s or more (the
  * schema sees to both).
  */
-export function addReverseEntry({ subnetId, ip, name, ttl, actorId }: ReverseEntryInput & { subnetId: number; actorId: number }) {
+export function addReverseEntry({ subnetId, ip, name, ttl }: ReverseEntryInput & { subnetId: number }) {
   return prisma
     .$transaction(async (tx) => {
       const [subnet] = await tx.$queryRaw<{ network: string; inside: boolean }[]>`
@@ -104,7 +107,6 @@ export function addReverseEntry({ subnetId, ip, name, ttl, actorId }: ReverseEnt
       const [entry] = await tx.$queryRaw<{ id: number }[]>`
         INSERT INTO "ReverseDnsEntry" (ip, name, ttl, "subnetId") VALUES (set_masklen(${ip.trim()}::inet, CASE family(${ip.trim()}::inet) WHEN 4 THEN 32 ELSE 128 END), ${name}, ${ttl}, ${subnetId})
         RETURNING id`
-      await notify(tx, subnetId, actorId)
       return entry
     })
     .catch((error: unknown) => {
@@ -116,10 +118,7 @@ export function addReverseEntry({ subnetId, ip, name, ttl, actorId }: ReverseEnt
 }
 
 /** Removes a PTR record of a subnet; false when it was not there. */
-export function removeReverseEntry({ subnetId, entryId, actorId }: { subnetId: number; entryId: number; actorId: number }) {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.reverseDnsEntry.deleteMany({ where: { id: entryId, subnetId } })
-    if (count > 0) await notify(tx, subnetId, actorId)
-    return count > 0
-  })
+export async function removeReverseEntry({ subnetId, entryId }: { subnetId: number; entryId: number }) {
+  const { count } = await prisma.reverseDnsEntry.deleteMany({ where: { id: entryId, subnetId } })
+  return count > 0
 }
