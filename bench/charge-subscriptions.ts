@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { PNG } from 'pngjs'
-import { fakeMembers, log, onCleanup, ROOT, runBounded } from './lib/setup.ts'
+import { fakeMembers, log, onCleanup, openBenchDatabase, ROOT, runBounded } from './lib/setup.ts'
 
 const MEMBERS = 10_000
 /** Members with a second subscription: 10,000 + 2,000 = 12,000 subscriptions. */
@@ -49,20 +49,7 @@ function benchLogo(width: number, height: number) {
 
 async function main() {
   log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`)
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'))
-  onCleanup('temp folder', () => fs.rmSync(dataDir, { recursive: true, force: true }))
-  fs.chmodSync(dataDir, 0o755)
-  Object.assign(process.env, { NODE_ENV: 'production', LOG_LEVEL: 'error', SESSION_SECRET: randomBytes(32).toString('base64url'), COIN_DATA_DIR: dataDir })
-  delete process.env.DATABASE_URL
-
-  const { openEmbeddedCluster, withDatabase } = await import('../cli/embedded-postgres.ts')
-  const { createDatabaseIfMissing, migrateDatabase } = await import('../cli/database.ts')
-  const cluster = await openEmbeddedCluster(dataDir, {})
-  onCleanup('PostgreSQL', () => (cluster.owned ? cluster.stop() : undefined))
-  await createDatabaseIfMissing(cluster.url, 'coin_bench')
-  const databaseUrl = withDatabase(cluster.url, 'coin_bench')
-  process.env.DATABASE_URL = databaseUrl
-  await migrateDatabase(databaseUrl)
+  await openBenchDatabase({ logLevel: 'error' })
 
   const { prisma, disconnectDb } = await import('#app/utils/db.server.ts')
   onCleanup('Prisma', disconnectDb)

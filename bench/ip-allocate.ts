@@ -13,12 +13,11 @@
 // address order costs (the plain SQL scan the free ranges replace). Writes
 // bench/results/ip-allocate.json. No build needed.
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { figures, round } from './lib/measure.ts'
-import { gitCommit, log, onCleanup, runBounded } from './lib/setup.ts'
+import { gitCommit, log, onCleanup, openBenchDatabase, runBounded } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'ip-allocate.json')
 const arg = (name: string, fallback: number) => {
@@ -43,20 +42,7 @@ async function main() {
   log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`)
   const loadBefore = uptime()
   log(`Before: ${loadBefore}`)
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'))
-  onCleanup('temp folder', () => fs.rmSync(dataDir, { recursive: true, force: true }))
-  fs.chmodSync(dataDir, 0o755)
-  Object.assign(process.env, { NODE_ENV: 'production', LOG_LEVEL: 'error', SESSION_SECRET: randomBytes(32).toString('base64url'), COIN_DATA_DIR: dataDir })
-  delete process.env.DATABASE_URL
-
-  const { openEmbeddedCluster, withDatabase } = await import('../cli/embedded-postgres.ts')
-  const { createDatabaseIfMissing, migrateDatabase } = await import('../cli/database.ts')
-  const cluster = await openEmbeddedCluster(dataDir, {})
-  onCleanup('PostgreSQL', () => (cluster.owned ? cluster.stop() : undefined))
-  await createDatabaseIfMissing(cluster.url, 'coin_bench')
-  const databaseUrl = withDatabase(cluster.url, 'coin_bench')
-  process.env.DATABASE_URL = databaseUrl
-  await migrateDatabase(databaseUrl)
+  await openBenchDatabase({ logLevel: 'error' })
 
   const { prisma, disconnectDb } = await import('#app/utils/db.server.ts')
   onCleanup('Prisma', disconnectDb)

@@ -145,30 +145,20 @@ export function fakeMembers(count: number): NewMember[] {
 export type SearchTerm = { label: string; q: string; matches: number }
 
 /**
- * Starts PostgreSQL, migrates, seeds, opens a staff session and starts the web app. Everything
- * started is registered for cleanup().
+ * A throw-away embedded PostgreSQL in a temp folder with a migrated `coin_bench` database, and the
+ * environment a production process has (NODE_ENV, a random SESSION_SECRET, COIN_DATA_DIR, the
+ * DATABASE_URL), set before any app module is imported. Registered for cleanup().
  */
-export async function startFixture() {
+export async function openBenchDatabase({ logLevel, env = {} }: { logLevel: string; env?: Record<string, string> }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'))
   onCleanup('temp folder', () => fs.rmSync(dataDir, { recursive: true, force: true }))
   fs.chmodSync(dataDir, 0o755) // run as root, PostgreSQL runs as the `postgres` user and must reach it
-  Object.assign(process.env, {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    COIN_DATA_DIR: dataDir,
-    TRUST_PROXY: 'false',
-  })
+  Object.assign(process.env, { NODE_ENV: 'production', LOG_LEVEL: logLevel, SESSION_SECRET: randomBytes(32).toString('base64url'), COIN_DATA_DIR: dataDir, ...env })
   delete process.env.DATABASE_URL
 
   const { openEmbeddedCluster, withDatabase } = await import('../../cli/embedded-postgres.ts')
   const { createDatabaseIfMissing, migrateDatabase } = await import('../../cli/database.ts')
-  const { buildIsStale } = await import('../../cli/build.ts')
-  const buildStale = buildIsStale()
-  if (buildStale) log('Warning: a source file is newer than build/: `npm run build` to measure the current code.')
-
   const pgLog: string[] = []
-  let stepStart = Date.now()
   const cluster = await openEmbeddedCluster(dataDir, { onLog: (m) => pgLog.push(m) }).catch((error: unknown) => {
     process.stderr.write(pgLog.slice(-20).join('\n') + '\n')
     throw error
@@ -178,6 +168,20 @@ export async function startFixture() {
   const databaseUrl = withDatabase(cluster.url, 'coin_bench')
   process.env.DATABASE_URL = databaseUrl
   await migrateDatabase(databaseUrl)
+  return { dataDir, databaseUrl }
+}
+
+/**
+ * Starts PostgreSQL, migrates, seeds, opens a staff session and starts the web app. Everything
+ * started is registered for cleanup().
+ */
+export async function startFixture() {
+  const { buildIsStale } = await import('../../cli/build.ts')
+  const buildStale = buildIsStale()
+  if (buildStale) log('Warning: a source file is newer than build/: `npm run build` to measure the current code.')
+
+  let stepStart = Date.now()
+  const { dataDir, databaseUrl } = await openBenchDatabase({ logLevel: 'warn', env: { TRUST_PROXY: 'false' } })
   log(`PostgreSQL started and migrated in ${((Date.now() - stepStart) / 1000).toFixed(1)} s (${dataDir})`)
 
   const { prisma, disconnectDb } = await import('#app/utils/db.server.ts')
