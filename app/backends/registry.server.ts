@@ -112,8 +112,8 @@ export async function createConfiguration(tx: Prisma.TransactionClient, { subscr
 
 type Hook = 'update' | 'suspend' | 'delete' | 'subnetChanged'
 
-/** Runs one hook of a configuration's backend, when the backend is on and has that hook. */
-export async function runHook(hook: Hook, tx: Prisma.TransactionClient, { configurationId, actorId = null, now = new Date() }: { configurationId: number; actorId?: number | null; now?: Date }) {
+/** Runs one hook of a configuration's backend, when the backend is registered and has that hook. */
+async function runHook(hook: Hook, tx: Prisma.TransactionClient, { configurationId, actorId = null, now = new Date() }: { configurationId: number; actorId?: number | null; now?: Date }) {
   const found = await hookContext(tx, configurationId, actorId, now)
   await found?.backend?.[hook]?.(found.context)
 }
