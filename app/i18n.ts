@@ -4,6 +4,7 @@ import enAudit from './locales/en/audit.json' with { type: 'json' }
 import enBankImport from './locales/en/bank-import.json' with { type: 'json' }
 import enBilling from './locales/en/billing.json' with { type: 'json' }
 import enCommon from './locales/en/common.json' with { type: 'json' }
+import enDsl from './locales/en/dsl.json' with { type: 'json' }
 import enEmails from './locales/en/emails.json' with { type: 'json' }
 import enErrors from './locales/en/errors.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
@@ -16,6 +17,7 @@ import frAudit from './locales/fr/audit.json' with { type: 'json' }
 import frBankImport from './locales/fr/bank-import.json' with { type: 'json' }
 import frBilling from './locales/fr/billing.json' with { type: 'json' }
 import frCommon from './locales/fr/common.json' with { type: 'json' }
+import frDsl from './locales/fr/dsl.json' with { type: 'json' }
 import frEmails from './locales/fr/emails.json' with { type: 'json' }
 import frErrors from './locales/fr/errors.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
@@ -29,10 +31,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states), dsl (DSL lines). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn, dsl: frDsl },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn, dsl: enDsl },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -40,7 +42,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn', 'dsl'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -4,6 +4,7 @@ import { today } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { notFound } from '#app/utils/http.server.ts'
+import { dslBackend } from './dsl/backend.server.ts'
 import { vpnBackend } from './vpn/backend.server.ts'
 
 /**
@@ -55,7 +56,7 @@ export type ServiceBackend = {
 /** "none": the offer has no technical side (membership-only offers, housing billed by hand…). */
 export const NO_BACKEND = 'none'
 
-const backends = new Map<string, ServiceBackend>([[vpnBackend.kind, vpnBackend]])
+const backends = new Map<string, ServiceBackend>([[vpnBackend.kind, vpnBackend], [dslBackend.kind, dslBackend]])
 
 /** Registers a backend: Coin's own are listed above; a test registers its test backend. */
 export function registerBackend(backend: ServiceBackend) {

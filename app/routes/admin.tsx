@@ -8,11 +8,11 @@ import { requireStaff } from '#app/utils/auth.server.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   // Every child route repeats this guard: Remix runs loaders in parallel.
   await requireStaff(request)
-  return { vpn: getBackend('vpn') !== null }
+  return { vpn: getBackend('vpn') !== null, dsl: getBackend('dsl') !== null }
 }
 
 export default function AdminLayout() {
-  const { vpn } = useLoaderData<typeof loader>()
+  const { vpn, dsl } = useLoaderData<typeof loader>()
   const { t } = useTranslation()
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `block rounded px-2 py-1 text-sm no-underline ${isActive ? 'bg-brand-100 font-semibold text-brand-800' : 'text-gray-700 hover:bg-gray-100'}`
@@ -25,6 +25,7 @@ export default function AdminLayout() {
         <NavLink to="/admin/subscriptions" className={navClass}>{t('admin.subscriptions')}</NavLink>
         <NavLink to="/admin/offers" className={navClass}>{t('admin.offers')}</NavLink>
         {vpn ? <NavLink to="/admin/vpn" className={navClass}>{t('vpn:admin.title')}</NavLink> : null}
+        {dsl ? <NavLink to="/admin/dsl" className={navClass}>{t('dsl:admin.title')}</NavLink> : null}
         <NavLink to="/admin/pools" className={navClass}>{t('ip:pools.title')}</NavLink>
         <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
         <NavLink to="/admin/invoices" className={navClass}>{t('admin.invoices')}</NavLink>

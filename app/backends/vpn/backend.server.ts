@@ -1,6 +1,6 @@
 import type { Prisma } from '#app/generated/prisma/client.ts'
 import type { HookContext, ServiceBackend } from '#app/backends/registry.server.ts'
-import { allocateSubnet } from '#app/models/ip/allocate.server.ts'
+import { allocateMissingSubnets } from '#app/backends/subnets.server.ts'
 import { ldapStatuses, markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { vpnLoginCandidates } from './login.ts'
@@ -22,38 +22,6 @@ async function freeLogin(tx: Tx, memberId: number) {
   const login = candidates.find((c) => !taken.has(c))
   if (!login) throw new DomainError({ code: 'VPN_LOGINS_EXHAUSTED', message: 'vpn:errors.loginsExhausted' })
   return login
-}
-
-/**
- * Gives a configuration a subnet of each IP family it has none of, from the offer's pools of
- * that family in name order (the next pool when one is full). An offer without pools of a family
- * gives none: staff assign one by hand. Returns how many subnets were added.
- */
-export async function allocateMissingSubnets(tx: Tx, { configurationId, offerId, actorId }: { configurationId: number; offerId: number; actorId: number | null }) {
-  const pools = await tx.$queryRaw<{ id: number; family: number }[]>`
-    SELECT p.id, family(p.network) AS family FROM "IpPool" p JOIN "_IpPoolToOffer" o ON o."A" = p.id
-    WHERE o."B" = ${offerId} ORDER BY p.name, p.id`
-  const present = await tx.$queryRaw<{ family: number }[]>`SELECT DISTINCT family(network) AS family FROM "IpSubnet" WHERE "configurationId" = ${configurationId}`
-  const has = new Set(present.map((p) => p.family))
-  let added = 0
-  for (const family of [4, 6]) {
-    if (has.has(family)) continue
-    const candidates = pools.filter((p) => p.family === family)
-    let lastError: unknown = null
-    for (const pool of candidates) {
-      try {
-        await allocateSubnet(tx, { poolId: pool.id, configurationId, actorId })
-        added++
-        lastError = null
-        break
-      } catch (error) {
-        if (!(error instanceof DomainError) || error.code !== 'IP_POOL_FULL') throw error
-        lastError = error
-      }
-    }
-    if (lastError) throw lastError
-  }
-  return added
 }
 
 /**
