@@ -20,10 +20,13 @@ const E164 = /^\+[1-9]\d{7,14}$/
  */
 export function normalizePhoneNumber(text: string): string | null {
   let compact = text.trim().replace(SEPARATORS, '')
+  // Ten digits from a 0 are a French number, or nothing (00 72 00 00 00 is no "+72…").
+  if (/^0\d{9}$/.test(compact)) {
+    const national = FRENCH_NATIONAL.exec(compact)
+    return national ? `+33${national[1]}` : null
+  }
   if (compact.startsWith('00')) compact = `+${compact.slice(2)}`
   compact = compact.replace(/^\+33\(0\)/, '+33')
-  const national = FRENCH_NATIONAL.exec(compact)
-  if (national) return `+33${national[1]}`
   if (compact.startsWith('+33')) return FRENCH_E164.test(compact) ? compact : null
   return E164.test(compact) ? compact : null
 }
