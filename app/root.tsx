@@ -8,6 +8,7 @@ import { getIspName } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
 import { getLanguage } from './utils/i18n.server.ts'
+import { moduleEnabled } from './utils/modules.server.ts'
 import { useNonce } from './utils/nonce-provider.ts'
 import { getSessionMember } from './utils/session.server.ts'
 
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     language,
     ispName,
     member: member ? { displayName: member.displayName, username: member.username, isStaff: isStaff(member) } : null,
+    hardware: moduleEnabled('hardware'),
   }
 }
 
@@ -72,6 +74,7 @@ function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/profile" className={navClass}>{t('nav.profile')}</NavLink>
               <NavLink to="/subscriptions" className={navClass}>{t('nav.subscriptions')}</NavLink>
               <NavLink to="/invoices" className={navClass}>{t('nav.billing')}</NavLink>
+              {data?.hardware ? <NavLink to="/hardware" className={navClass}>{t('hardware:nav.member')}</NavLink> : null}
               <NavLink to="/password" className={navClass}>{t('nav.password')}</NavLink>
               {member.isStaff ? <NavLink to="/admin" className={navClass}>{t('nav.admin')}</NavLink> : null}
             </nav>
