@@ -300,3 +300,41 @@ describe('access', () => {
     }
   })
 })
+
+describe('hostile requests, module on', () => {
+  test('huge ids, NUL bytes and bodies that are not forms get a 4xx, never a 500', async () => {
+    const member = await loginAs()
+    const HUGE = '99999999999'
+    const NUL = 'a\u0000b'
+    const modules = [
+      { path: '/hardware', loader: memberLoader, action: memberAction },
+      { path: '/admin/hardware', loader: listLoader, action: listAction },
+      { path: '/admin/hardware/items/new', loader: newLoader, action: newAction },
+      { path: `/admin/hardware/items/${HUGE}`, loader: editLoader, action: editAction },
+      { path: '/admin/hardware/loans', loader: loansLoader, action: loansAction },
+      { path: '/admin/hardware/storages', loader: storagesLoader, action: storagesAction },
+      { path: '/admin/hardware.csv', loader: csvLoader, action: undefined },
+    ]
+    const fields = ['intent', 'id', 'ids', 'itemId', 'loanId', 'storageId', 'typeId', 'username', 'designation', 'macAddress', 'serial', 'owner', 'name', 'notes', 'buyDate']
+    const statusOf = (outcome: unknown) => (outcome instanceof Response ? outcome.status : unwrap(outcome).status)
+    for (const { cookie } of [staff, member]) {
+      for (const { path, loader, action } of modules) {
+        const params = { itemId: HUGE }
+        for (const query of [`q=${encodeURIComponent(NUL)}`, `page=${HUGE}&typeId=${HUGE}&storageId=${HUGE}&owner=${encodeURIComponent(NUL)}&availability=x&status=x`]) {
+          const outcome = await settle(() => Promise.resolve(loader({ request: makeRequest(`${path}?${query}`, { cookie }), params, ...ctx })))
+          expect(statusOf(outcome), `${path}?${query}`).toBeLessThan(500)
+        }
+        if (!action) continue
+        for (const intent of ['borrow', 'return', 'transfer', 'save', 'endLoan', 'end', 'delete', 'confirmDelete', 'createStorage', 'updateType', 'deleteType']) {
+          for (const value of [HUGE, NUL]) {
+            const form = Object.fromEntries([...fields.map((f) => [f, value]), ['intent', intent]])
+            const outcome = await settle(() => Promise.resolve(action({ request: makeRequest(path, { cookie, form }), params, ...ctx })))
+            expect(statusOf(outcome), `${path} ${intent} ${JSON.stringify(value)}`).toBeLessThan(500)
+          }
+        }
+        const json = new Request(new URL(path, 'http://localhost'), { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: '{}' })
+        expect(statusOf(await settle(() => Promise.resolve(action({ request: json, params, ...ctx })))), `${path} JSON`).toBeLessThan(500)
+      }
+    }
+  })
+})
