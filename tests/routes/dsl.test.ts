@@ -146,6 +146,31 @@ describe('a DSL subscription', () => {
     expect((admin as Response).status).toBe(404)
   })
 
+  test('hostile ids, searches and bodies get a 4xx, never a 500', async () => {
+    const owner = await loginAs()
+    const statusOf = (outcome: unknown) => (outcome instanceof Response ? outcome.status : unwrap(outcome).status)
+    for (const dslId of ['99999999999', '0', 'abc', '1e3', '-1']) {
+      const params = { dslId }
+      expect(statusOf(await settle(() => adminDslLoader({ request: makeRequest(`/admin/dsl/${dslId}`, { cookie: staff.cookie }), params, context: {} }))), dslId).toBe(404)
+      expect(statusOf(await settle(() => adminDslAction({ request: makeRequest(`/admin/dsl/${dslId}`, { cookie: staff.cookie, form: lineForm() }), params, context: {} }))), dslId).toBe(404)
+      expect(statusOf(await settle(() => memberDslLoader({ request: makeRequest(`/dsl/${dslId}`, { cookie: owner.cookie }), params, context: {} }))), dslId).toBe(404)
+    }
+    const list = await listLoader({ request: makeRequest(`/admin/dsl?q=${encodeURIComponent('a\u0000%')}&page=99999999999`, { cookie: staff.cookie }), params: {}, context: {} })
+    expect(list).toMatchObject({ query: { q: 'a%', page: 1 } })
+    const { id } = await subscribe(owner.member.id)
+    const params = { dslId: String(id) }
+    const json = await settle(() => adminDslAction({
+      request: makeRequest(`/admin/dsl/${id}`, { cookie: staff.cookie, method: 'POST', headers: { 'Content-Type': 'application/json' } }),
+      params, context: {},
+    }))
+    expect(statusOf(json)).toBeGreaterThanOrEqual(400)
+    expect(statusOf(json)).toBeLessThan(500)
+    const nul = await settle(() => save(id, { lineReference: 'a\u0000b' }))
+    expect(statusOf(nul)).toBe(400)
+    const tooLong = await save(id, { phoneNumber: '0'.repeat(40), pppPassword: 'p'.repeat(129), comment: 'c'.repeat(513) })
+    expect(unwrap(tooLong).data.result.error).toMatchObject({ phoneNumber: ['dsl:errors.phoneInvalid'], pppPassword: ['tooLong'], comment: ['tooLong'] })
+  })
+
   test('the pages do not exist while COIN_MODULES does not name dsl', async () => {
     const owner = await loginAs()
     const { id } = await subscribe(owner.member.id)
