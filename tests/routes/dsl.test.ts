@@ -101,6 +101,15 @@ describe('a DSL subscription', () => {
     await expect(prisma.dslLine.update({ where: { configurationId: second.id }, data: { pppLogin: 'shared-login' } })).rejects.toThrow()
   })
 
+  test('two lines saved at once with the same PPP login: one gets it, the other its field message', async () => {
+    const lines = await Promise.all([subscribe((await loginAs()).member.id), subscribe((await loginAs()).member.id)])
+    const outcomes = await Promise.all(lines.map((line) => save(line.id, { pppLogin: 'race-login' })))
+    const refused = outcomes.filter((o) => !(o instanceof Response))
+    expect(outcomes.filter((o) => o instanceof Response)).toHaveLength(1)
+    expect(refused.map((o) => unwrap(o).data.result.error)).toEqual([{ pppLogin: ['dsl:errors.pppLoginTaken'] }])
+    expect(await prisma.dslLine.count({ where: { pppLogin: 'race-login' } })).toBe(1)
+  })
+
   test('staff search the list by phone number typed the French way, by +33 and by reference', async () => {
     const { member } = await loginAs({ lastName: 'Quintaine' })
     const { id } = await subscribe(member.id)
