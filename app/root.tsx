@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import { I18nextProvider, useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { DEFAULT_LANGUAGE, getI18n, LANGUAGES } from './i18n.ts'
-import { getIspName } from './models/isp/settings.server.ts'
+import { getIspName, getThemeColor } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
 import { getLanguage } from './utils/i18n.server.ts'
@@ -15,11 +15,12 @@ import { getSessionMember } from './utils/session.server.ts'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [member, ispName] = await Promise.all([getSessionMember(request), getIspName()])
+  const [member, ispName, themeColor] = await Promise.all([getSessionMember(request), getIspName(), getThemeColor()])
   const language = await getLanguage(request, member?.language)
   return {
     language,
     ispName,
+    themeColor,
     member: member ? { displayName: member.displayName, username: member.username, isStaff: isStaff(member) } : null,
     hardware: moduleEnabled('hardware'),
   }
@@ -39,6 +40,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* The ISP's colour (ISP record): a tiny stylesheet named by the colour, cached for good. */}
+        {data?.themeColor ? <link rel="stylesheet" href={`/theme.css?color=${encodeURIComponent(data.themeColor)}`} /> : null}
       </head>
       <body className="min-h-screen bg-gray-50 text-gray-900">
         <I18nextProvider i18n={i18n}>

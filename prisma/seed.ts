@@ -226,7 +226,56 @@ export async function seedDemo() {
   const services = await seedDemoServices()
   const network = await seedDemoNetwork()
   const billing = await seedDemoBilling()
-  return members || services || network || billing
+  const database = await seedDemoIspDatabase()
+  return members || services || network || billing || database
+}
+
+/** A closed ring around a point, in [longitude, latitude] (a rough outline for the demo). */
+function ringAround([longitude, latitude]: [number, number], radius: number, corners = 8): [number, number][] {
+  const ring = Array.from({ length: corners }, (_, i): [number, number] => {
+    const angle = (2 * Math.PI * i) / corners
+    return [Math.round((longitude + radius * Math.cos(angle) * 1.4) * 1e4) / 1e4, Math.round((latitude + radius * Math.sin(angle)) * 1e4) / 1e4]
+  })
+  return [...ring, ring[0]!]
+}
+
+/**
+ * The demo ISP's public description for the FFDN database: every field of /isp.json set, and
+ * covered areas with outlines, so /isp.json of a fresh start is a complete, valid example.
+ * Skipped when any covered area exists.
+ */
+async function seedDemoIspDatabase() {
+  if ((await prisma.coveredArea.count()) > 0) return false
+  await prisma.ispSettings.update({
+    where: { id: 1 },
+    data: {
+      shortname: 'FAIDémo',
+      description: 'Fournisseur d\'accès à Internet associatif de démonstration : VPN, ADSL en marque blanche et Wi-Fi de quartier, à Lyon et alentour.',
+      contactEmail: 'contact@fai-demo.example',
+      mainMailingList: 'discussion@listes.fai-demo.example',
+      logoUrl: 'https://fai-demo.example/logo.png',
+      otherWebsites: { wiki: 'https://wiki.fai-demo.example', forum: 'https://forum.fai-demo.example' },
+      creationDate: new Date('2011-06-18'),
+      ffdnMemberSince: new Date('2012-03-10'),
+      progressStatus: 7,
+      chatrooms: ['irc://irc.geeknode.org/#fai-demo', 'xmpp:membres@salons.fai-demo.example?join'],
+      latitude: 45.764,
+      longitude: 4.8357,
+      officeStreet: '12 rue de la Neutralité',
+      officePostalCode: '69001',
+      officeLocality: 'Lyon',
+      officeRegion: 'Auvergne-Rhône-Alpes',
+      officeCountry: 'France',
+    },
+  })
+  await prisma.coveredArea.createMany({
+    data: [
+      { name: 'Lyon (Presqu\'île et Croix-Rousse)', technologies: ['wifi', 'vpn'], area: { type: 'Polygon', coordinates: [ringAround([4.8357, 45.7640], 0.02)] }, position: 1 },
+      { name: 'Villeurbanne et Vaulx-en-Velin', technologies: ['dsl'], area: { type: 'MultiPolygon', coordinates: [[ringAround([4.8800, 45.7700], 0.015)], [[...ringAround([4.9300, 45.7800], 0.012)]]] }, position: 2 },
+      { name: 'France entière', technologies: ['vpn', 'cube'], position: 3 },
+    ],
+  })
+  return true
 }
 
 /**

@@ -10,13 +10,18 @@ import {
 } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, Field, SubmitButton, TextareaField, useIsPending } from '#app/components/forms.tsx'
 import { basisPointsToPercent, formatIban } from '#app/models/isp/identifiers.ts'
 import { IspIdentitySchema, LOGO_MAX_BYTES, LOGO_TYPES } from '#app/models/isp/isp.schema.ts'
 import { prepareLogo } from '#app/models/isp/logo.server.ts'
-import { getIspIdentity, updateIspIdentity } from '#app/models/isp/settings.server.ts'
+import { addCoveredArea, getIspDatabase, getIspIdentity, removeCoveredArea, saveIspDatabase, updateIspIdentity } from '#app/models/isp/settings.server.ts'
+import { CoveredAreaSchema, IspDatabaseSchema } from '#app/models/isp/isp-database.schema.ts'
+import { CoveredAreas, IspDatabaseForm, type IspDatabaseDefaults } from '#app/components/isp-database-form.tsx'
+import { toIsoDate } from '#app/utils/dates.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import { IdSchema } from '#app/utils/request.schema.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { readFormData } from '#app/utils/form.server.ts'
@@ -24,6 +29,8 @@ import { readFormData } from '#app/utils/form.server.ts'
 /** Largest text field accepted in the multipart form, and largest upload read before giving up. */
 const FIELD_MAX_BYTES = 64 * 1024
 const UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+const AREA_MAX_BYTES = 1024 * 1024
 
 const payloadTooLarge = () => new Response('Payload Too Large', { status: 413 })
 
@@ -35,8 +42,11 @@ async function readIdentityForm(request: Request) {
   let logoTooLarge = false
   const readLogo = unstable_createMemoryUploadHandler({ maxPartSize: LOGO_MAX_BYTES })
   const readField = unstable_createMemoryUploadHandler({ maxPartSize: FIELD_MAX_BYTES })
+  // A covered area's GeoJSON file is read as the text of the area field (at most 1 MiB).
+  const readArea = unstable_createMemoryUploadHandler({ maxPartSize: AREA_MAX_BYTES })
   try {
     const formData = await readFormData(request, { parseMultipart: (multipart) => unstable_parseMultipartFormData(multipart, async (part) => {
+      if (part.name === 'areaFile' && part.filename) return readArea(part)
       if (part.name !== 'logo') return part.filename === undefined ? readField(part) : undefined
       try {
         return await readLogo(part)
@@ -60,16 +70,72 @@ async function readIdentityForm(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireStaff(request)
-  const { logo, logoMimeType: _mime, defaultVatBasisPoints, iban, ...identity } = await getIspIdentity()
+  const [{ logo, logoMimeType: _mime, defaultVatBasisPoints, iban, ...identity }, database] = await Promise.all([getIspIdentity(), getIspDatabase()])
   return {
     defaults: { ...identity, iban: formatIban(iban), defaultVatPercent: basisPointsToPercent(defaultVatBasisPoints) },
     hasLogo: logo !== null,
+    database: databaseDefaults(database.isp),
+    areas: database.areas.map(({ area, ...rest }) => ({ ...rest, areaType: area && typeof area === 'object' && 'type' in area ? String(area.type) : null })),
   }
+}
+
+/** The record's public fields as the form shows them. */
+function databaseDefaults(isp: Awaited<ReturnType<typeof getIspDatabase>>['isp']): IspDatabaseDefaults {
+  if (!isp) return {}
+  const { otherWebsites, chatrooms, creationDate, ffdnMemberSince, progressStatus, latitude, longitude, name: _n, email: _e, website: _w, ...rest } = isp
+  const sites = otherWebsites && typeof otherWebsites === 'object' && !Array.isArray(otherWebsites) ? Object.entries(otherWebsites) : []
+  return {
+    ...rest,
+    otherWebsites: sites.map(([label, url]) => `${label} ${String(url)}`).join('\n'),
+    chatrooms: chatrooms.join('\n'),
+    creationDate: creationDate ? toIsoDate(creationDate) : '',
+    ffdnMemberSince: ffdnMemberSince ? toIsoDate(ffdnMemberSince) : '',
+    progressStatus: progressStatus ? String(progressStatus) : '',
+    latitude: latitude === null ? '' : String(latitude),
+    longitude: longitude === null ? '' : String(longitude),
+  }
+}
+
+const AreaIdSchema = z.object({ areaId: IdSchema })
+
+/** The public description's forms: the description itself, and adding or removing a covered area. */
+async function databaseAction(intent: string, formData: FormData) {
+  if (intent === 'removeArea') {
+    const parsed = AreaIdSchema.safeParse(Object.fromEntries(formData))
+    if (parsed.success) await removeCoveredArea(parsed.data.areaId)
+    return redirect('/admin/settings?areaRemoved=1#covered-areas')
+  }
+  if (intent === 'addArea') {
+    const file = formData.get('areaFile')
+    if (file instanceof File && file.size > 0 && !String(formData.get('area') ?? '').trim()) formData.set('area', await file.text())
+    formData.delete('areaFile')
+    const submission = parseWithZod(formData, { schema: CoveredAreaSchema })
+    if (submission.status !== 'success') return data({ form: 'area' as const, result: submission.reply() }, { status: 400 })
+    try {
+      await addCoveredArea(submission.value)
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error
+      return data({ form: 'area' as const, result: submission.reply({ fieldErrors: { area: [error.message] } }) }, { status: error.status })
+    }
+    return redirect('/admin/settings?areaAdded=1#covered-areas')
+  }
+  const submission = parseWithZod(formData, { schema: IspDatabaseSchema })
+  if (submission.status !== 'success') return data({ form: 'database' as const, result: submission.reply() }, { status: 400 })
+  try {
+    await saveIspDatabase(submission.value)
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error
+    const field = error.values?.field
+    return data({ form: 'database' as const, result: submission.reply(field ? { fieldErrors: { [field]: [error.message] } } : { formErrors: [error.message] }) }, { status: error.status })
+  }
+  return redirect('/admin/settings?databaseSaved=1#isp-database')
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireStaff(request)
   const { formData, logoTooLarge } = await readIdentityForm(request)
+  const intent = String(formData.get('intent') ?? '')
+  if (intent === 'database' || intent === 'addArea' || intent === 'removeArea') return databaseAction(intent, formData)
   const submission = parseWithZod(formData, { schema: IspIdentitySchema })
   // The browser names the type from the file name: the first bytes say what the file really is.
   // The file is decoded whole and prepared once here (prepareLogo), whatever its name says.
@@ -78,7 +144,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const prepared = bytes ? prepareLogo(bytes) : null
   const logoError = logoTooLarge ? 'logoTooLarge' : prepared?.error ?? null
   if (submission.status !== 'success' || logoError) {
-    return data({ result: submission.reply(logoError ? { fieldErrors: { logo: [logoError] } } : {}) }, { status: 400 })
+    return data({ form: 'identity' as const, result: submission.reply(logoError ? { fieldErrors: { logo: [logoError] } } : {}) }, { status: 400 })
   }
   const { logo: _file, removeLogo, defaultVatPercent, ...identity } = submission.value
   // A new logo replaces the current one; the checkbox removes it when no file is given.
@@ -88,14 +154,15 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function IspSettings() {
-  const { defaults, hasLogo } = useLoaderData<typeof loader>()
+  const { defaults, hasLogo, database, areas } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('isp')
+  const notice = searchParams.get('databaseSaved') ? t('database.saved') : searchParams.get('areaAdded') ? t('database.areas.added') : searchParams.get('areaRemoved') ? t('database.areas.removed') : null
   const pending = useIsPending()
   const [form, fields] = useForm<z.input<typeof IspIdentitySchema>, z.output<typeof IspIdentitySchema>>({
     id: 'isp-settings',
-    lastResult: actionData?.result,
+    lastResult: actionData?.form === 'identity' ? actionData.result : undefined,
     constraint: getZodConstraint(IspIdentitySchema),
     defaultValue: defaults,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: IspIdentitySchema }),
@@ -173,6 +240,10 @@ export default function IspSettings() {
         </fieldset>
         <SubmitButton pending={pending}>{t('submit')}</SubmitButton>
       </Form>
+      <h2 id="isp-database" className="pt-4 text-xl font-semibold">{t('database.title')}</h2>
+      {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
+      <IspDatabaseForm defaultValue={database} lastResult={actionData?.form === 'database' ? actionData.result : null} />
+      <CoveredAreas areas={areas} lastResult={actionData?.form === 'area' ? actionData.result : null} />
     </div>
   )
 }

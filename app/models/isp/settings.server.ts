@@ -1,5 +1,9 @@
-import type { Prisma } from '#app/generated/prisma/client.ts'
+import { Prisma } from '#app/generated/prisma/client.ts'
+import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { DomainError } from '#app/utils/errors.server.ts'
+import type { CoveredAreaInput, IspDatabaseInput } from './isp-database.schema.ts'
+import { buildIspDocument, MAX_DOCUMENT_BYTES } from './isp-document.server.ts'
 
 const CACHE_MS = 10_000
 let cached: { name: string; at: number } | undefined
@@ -77,4 +81,69 @@ export type IspIdentityUpdate = Partial<Omit<IspIdentity, 'logo'>> & { logo?: Ui
 export async function updateIspIdentity(data: IspIdentityUpdate) {
   await prisma.ispSettings.upsert({ where: { id: 1 }, create: { name: 'Coin', ...data, id: 1 }, update: data })
   cached = undefined
+  themeCache = undefined
+}
+
+const databaseSelect = {
+  name: true, email: true, website: true, shortname: true, description: true, logoUrl: true, otherWebsites: true, contactEmail: true, mainMailingList: true,
+  creationDate: true, ffdnMemberSince: true, progressStatus: true, chatrooms: true, latitude: true, longitude: true,
+  officeStreet: true, officeExtended: true, officePostalCode: true, officeLocality: true, officeRegion: true, officeCountry: true, primaryColor: true,
+} satisfies Prisma.IspSettingsSelect
+
+/** The ISP's public description (the FFDN fields of the record) and its covered areas. */
+export async function getIspDatabase() {
+  const [row, areas] = await Promise.all([
+    prisma.ispSettings.findUnique({ where: { id: 1 }, select: databaseSelect }),
+    prisma.coveredArea.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }], select: { id: true, name: true, technologies: true, area: true } }),
+  ])
+  return { isp: row, areas }
+}
+
+/**
+ * Saves the public description. The document it would publish is built and checked first: a
+ * record that would make /isp.json invalid (no contact email at all, say) is refused, naming the
+ * field, and nothing is saved.
+ */
+export async function saveIspDatabase(input: IspDatabaseInput) {
+  const { creationDate, ffdnMemberSince, ...rest } = input
+  const data = { ...rest, creationDate: creationDate ? parseIsoDate(creationDate) : null, ffdnMemberSince: ffdnMemberSince ? parseIsoDate(ffdnMemberSince) : null }
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.ispSettings.upsert({ where: { id: 1 }, create: { id: 1, name: 'Coin', ...data }, update: data })
+    const areas = await tx.coveredArea.findMany({ select: { name: true, technologies: true, area: true } })
+    const document = buildIspDocument(current, areas, { memberCount: 0, subscriberCount: 0 })
+    if (!document.success) throw documentError(document.error)
+  })
+  cached = undefined
+  themeCache = undefined
+}
+
+/** The form field a document problem belongs to, as a DomainError the page shows on it. */
+function documentError(error: { issues: { path: PropertyKey[] }[] }) {
+  const key = String(error.issues[0]?.path[0] ?? '')
+  const field = ({ email: 'contactEmail', logoURL: 'logoUrl', registeredOffice: 'officeLocality', coordinates: 'latitude' } as Record<string, string>)[key] ?? key
+  return new DomainError({ code: 'ISP_DOCUMENT_INVALID', message: field === 'contactEmail' ? 'isp:database.errors.contactEmailRequired' : 'isp:database.errors.documentInvalid', status: 400, values: { field } })
+}
+
+/** Adds a covered area, after the others; refused when the document would pass 1 MiB. */
+export async function addCoveredArea(input: CoveredAreaInput) {
+  await prisma.$transaction(async (tx) => {
+    const last = await tx.coveredArea.aggregate({ _max: { position: true } })
+    await tx.coveredArea.create({ data: { name: input.name, technologies: input.technologies, area: input.area ?? Prisma.DbNull, position: (last._max.position ?? 0) + 1 } })
+    const [{ bytes }] = await tx.$queryRaw<{ bytes: number }[]>`SELECT coalesce(sum(octet_length(area::text)), 0)::int AS bytes FROM "CoveredArea"`
+    if (bytes > MAX_DOCUMENT_BYTES - 64 * 1024) throw new DomainError({ code: 'ISP_DOCUMENT_TOO_LARGE', message: 'isp:database.errors.documentTooLarge', status: 400 })
+  })
+}
+
+export function removeCoveredArea(id: number) {
+  return prisma.coveredArea.deleteMany({ where: { id } })
+}
+
+let themeCache: { color: string; at: number } | undefined
+
+/** The ISP's theme colour for every page ('' for Coin's own), cached briefly like the name. */
+export async function getThemeColor() {
+  if (themeCache && Date.now() - themeCache.at < CACHE_MS) return themeCache.color
+  const row = await prisma.ispSettings.findUnique({ where: { id: 1 }, select: { primaryColor: true } })
+  themeCache = { color: row?.primaryColor ?? '', at: Date.now() }
+  return themeCache.color
 }
