@@ -58,7 +58,7 @@ export const logger = pino(
     level: process.env.LOG_LEVEL || 'info',
     base: undefined,
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'cookie', '*.cookie', 'databaseUrl', '*.databaseUrl'],
+      paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'pppPassword', '*.pppPassword', 'bindPassword', '*.bindPassword', 'token', '*.token', 'cookie', '*.cookie', 'databaseUrl', '*.databaseUrl'],
       censor: '[redacted]',
     },
   },
