@@ -91,6 +91,7 @@ export default function EditItem() {
       <ItemForm isNew={false} lastResult={actionData?.result ?? undefined} defaultValue={defaults} types={types} storages={storages} />
       <section className="card space-y-2" aria-labelledby="item-loans">
         <h2 id="item-loans" className="text-lg font-semibold">{t('loans.title')}</h2>
+        <p className="text-sm"><Link to={`/admin/hardware/loans?status=all&itemId=${item.id}`}>{t('loans.ofItem')}</Link></p>
         {item.loans.length === 0 ? <p className="text-sm text-gray-600">{t('loans.none')}</p> : (
           <ul className="space-y-1 text-sm">
             {item.loans.map((loan) => (

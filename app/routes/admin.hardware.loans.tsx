@@ -55,13 +55,20 @@ export default function HardwareLoans() {
       <h1 className="text-2xl font-semibold">{t('loans.title')}</h1>
       {done === 'ended' ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('loans.ended')}</p> : null}
       {done === 'notRunning' ? <p role="status" className="rounded bg-amber-50 p-2 text-sm">{t('loans.notRunning')}</p> : null}
-      <nav aria-label={t('loans.filter')} className="flex gap-3 text-sm">
-        {STATUSES.map((s) => (
-          <Link key={s} to={`/admin/hardware/loans?status=${s}`} aria-current={query.status === s ? 'page' : undefined} className={query.status === s ? 'font-semibold' : ''}>
-            {t(`loans.status.${s}`)}
-          </Link>
-        ))}
-      </nav>
+      <Form method="GET" className="card flex flex-wrap items-end gap-3" role="search">
+        <label className="flex flex-col text-sm">
+          {t('loans.filter')}
+          <select name="status" defaultValue={query.status} className="input">
+            {STATUSES.map((s) => <option key={s} value={s}>{t(`loans.status.${s}`)}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col text-sm">
+          {t('loan.member')}
+          <input type="text" name="member" defaultValue={query.member} className="input" placeholder={t('member.usernamePlaceholder')} autoComplete="off" />
+        </label>
+        {query.itemId ? <input type="hidden" name="itemId" value={query.itemId} /> : null}
+        <button type="submit" className="btn-secondary btn">{t('admin.filter')}</button>
+      </Form>
       <p className="text-sm">{t('loans.count', { count: total })}</p>
       <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
         <table className="min-w-full divide-y divide-gray-200 text-sm">

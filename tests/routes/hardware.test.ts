@@ -253,6 +253,10 @@ describe('loans', () => {
     expect((again as Response).headers.get('location')).toBe('/admin/hardware/loans?done=notRunning')
     const finished = await loansLoader({ request: makeRequest('/admin/hardware/loans?status=finished', { cookie: staff.cookie }), params: {}, ...ctx })
     expect(finished.loans.every((l) => !l.running)).toBe(true)
+    const mine = await loansLoader({ request: makeRequest(`/admin/hardware/loans?status=all&member=${member.member.username}`, { cookie: staff.cookie }), params: {}, ...ctx })
+    expect(mine.loans.map((l) => l.item.id).sort((a, b) => a - b)).toEqual([first, second])
+    const ofItem = await loansLoader({ request: makeRequest(`/admin/hardware/loans?status=all&itemId=${second}`, { cookie: staff.cookie }), params: {}, ...ctx })
+    expect(ofItem.loans.map((l) => l.id)).toEqual([loan.id])
   })
 })
 

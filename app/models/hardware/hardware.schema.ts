@@ -27,6 +27,9 @@ export type ItemListQuery = z.infer<typeof ItemListQuerySchema>
 /** The admin loans list's query string. */
 export const LoanListQuerySchema = z.object({
   status: z.enum(['running', 'finished', 'all']).catch('running'),
+  /** The borrower's username. */
+  member: z.string().trim().max(64).transform((s) => s.replaceAll('\u0000', '')).catch(''),
+  itemId: z.coerce.number().int().min(1).max(MAX_ID).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 })
 export type LoanListQuery = z.infer<typeof LoanListQuerySchema>

@@ -97,9 +97,13 @@ function presentLoan({ member, ...loan }: Prisma.LoanGetPayload<{ select: typeof
   return { ...loan, running: loan.endedAt === null, member: { id: member.id, username: member.username, name: displayName(member) } }
 }
 
-/** One page of the staff loans list: running, finished or all, newest first. */
+/** One page of the staff loans list: running, finished or all, of a borrower or an item, newest first. */
 export async function listLoans(query: LoanListQuery) {
-  const where: Prisma.LoanWhereInput = query.status === 'running' ? { endedAt: null } : query.status === 'finished' ? { endedAt: { not: null } } : {}
+  const where: Prisma.LoanWhereInput = {
+    ...(query.status === 'running' ? { endedAt: null } : query.status === 'finished' ? { endedAt: { not: null } } : {}),
+    ...(query.member ? { member: { username: query.member.toLowerCase() } } : {}),
+    ...(query.itemId ? { itemId: query.itemId } : {}),
+  }
   const [total, rows] = await Promise.all([
     prisma.loan.count({ where }),
     prisma.loan.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], skip: (query.page - 1) * LOAN_PAGE_SIZE, take: LOAN_PAGE_SIZE, select: loanSelect }),
