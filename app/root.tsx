@@ -4,7 +4,7 @@ import type { ReactNode } from 'react'
 import { I18nextProvider, useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { DEFAULT_LANGUAGE, getI18n, LANGUAGES } from './i18n.ts'
-import { getIspName, getThemeColor } from './models/isp/settings.server.ts'
+import { getIspBranding } from './models/isp/settings.server.ts'
 import stylesheet from './tailwind.css?url'
 import { isStaff } from './utils/auth.server.ts'
 import { getLanguage } from './utils/i18n.server.ts'
@@ -15,12 +15,13 @@ import { getSessionMember } from './utils/session.server.ts'
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [member, ispName, themeColor] = await Promise.all([getSessionMember(request), getIspName(), getThemeColor()])
+  const [member, branding] = await Promise.all([getSessionMember(request), getIspBranding()])
   const language = await getLanguage(request, member?.language)
   return {
     language,
-    ispName,
-    themeColor,
+    ispName: branding.name,
+    themeColor: branding.primaryColor,
+    logoVersion: branding.logoVersion,
     member: member ? { displayName: member.displayName, username: member.username, isStaff: isStaff(member) } : null,
     hardware: moduleEnabled('hardware'),
   }
@@ -68,7 +69,9 @@ function Shell({ children }: { children: ReactNode }) {
       </a>
       <header className="border-b border-gray-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-          <Link to="/" className="text-lg font-bold text-brand-800 no-underline">
+          <Link to="/" className="flex items-center gap-2 text-lg font-bold text-brand-800 no-underline">
+            {/* The name beside it says it all: the logo needs no text of its own. */}
+            {data?.logoVersion ? <img src={`/logo?v=${data.logoVersion}`} alt="" className="h-8 w-auto" /> : null}
             {data?.ispName ?? 'Coin'}
           </Link>
           {member ? (

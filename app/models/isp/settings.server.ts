@@ -6,14 +6,25 @@ import type { CoveredAreaInput, IspDatabaseInput } from './isp-database.schema.t
 import { buildIspDocument, MAX_DOCUMENT_BYTES } from './isp-document.server.ts'
 
 const CACHE_MS = 10_000
-let cached: { name: string; at: number } | undefined
 
-/** The ISP's name for page headers (cached briefly: it is read on every page). */
+export type IspBranding = { name: string; primaryColor: string; logoVersion: number | null }
+let cached: (IspBranding & { at: number }) | undefined
+
+/**
+ * What every page shows of the ISP (its name, theme colour, and whether it has a logo, with a
+ * version for the logo's address), cached briefly: it is read on every page. Saves clear it.
+ */
+export async function getIspBranding(): Promise<IspBranding> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached
+  const [row] = await prisma.$queryRaw<{ name: string; primaryColor: string; hasLogo: boolean; updatedAt: Date }[]>`
+    SELECT name, "primaryColor", logo IS NOT NULL AS "hasLogo", "updatedAt" FROM "IspSettings" WHERE id = 1`
+  cached = { name: row?.name ?? 'Coin', primaryColor: row?.primaryColor ?? '', logoVersion: row?.hasLogo ? row.updatedAt.getTime() : null, at: Date.now() }
+  return cached
+}
+
+/** The ISP's name for page headers and titles. */
 export async function getIspName() {
-  if (cached && Date.now() - cached.at < CACHE_MS) return cached.name
-  const row = await prisma.ispSettings.findUnique({ where: { id: 1 }, select: { name: true } })
-  cached = { name: row?.name ?? 'Coin', at: Date.now() }
-  return cached.name
+  return (await getIspBranding()).name
 }
 
 /** Creates or renames the ISP settings row. */
@@ -81,7 +92,6 @@ export type IspIdentityUpdate = Partial<Omit<IspIdentity, 'logo'>> & { logo?: Ui
 export async function updateIspIdentity(data: IspIdentityUpdate) {
   await prisma.ispSettings.upsert({ where: { id: 1 }, create: { name: 'Coin', ...data, id: 1 }, update: data })
   cached = undefined
-  themeCache = undefined
 }
 
 const databaseSelect = {
@@ -114,7 +124,6 @@ export async function saveIspDatabase(input: IspDatabaseInput) {
     if (!document.success) throw documentError(document.error)
   })
   cached = undefined
-  themeCache = undefined
 }
 
 /** The form field a document problem belongs to, as a DomainError the page shows on it. */
@@ -136,14 +145,4 @@ export async function addCoveredArea(input: CoveredAreaInput) {
 
 export function removeCoveredArea(id: number) {
   return prisma.coveredArea.deleteMany({ where: { id } })
-}
-
-let themeCache: { color: string; at: number } | undefined
-
-/** The ISP's theme colour for every page ('' for Coin's own), cached briefly like the name. */
-export async function getThemeColor() {
-  if (themeCache && Date.now() - themeCache.at < CACHE_MS) return themeCache.color
-  const row = await prisma.ispSettings.findUnique({ where: { id: 1 }, select: { primaryColor: true } })
-  themeCache = { color: row?.primaryColor ?? '', at: Date.now() }
-  return themeCache.color
 }
