@@ -28,6 +28,7 @@ const d = (iso: string) => new Date(`${iso}T00:00:00Z`)
 
 const ISP: InvoicePdfData['isp'] = {
   name: 'Illyse – FAI associatif',
+  primaryColor: '',
   address: '12 rue de l’Église\nBâtiment B',
   postalCode: '69001',
   city: 'Lyon',

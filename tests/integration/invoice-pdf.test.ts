@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { renderInvoicePdf, type InvoicePdfData } from '#app/integrations/pdf/invoice-pdf.server.ts'
 import { createPdfPool } from '#app/integrations/pdf/pdf-pool.server.ts'
@@ -38,6 +39,7 @@ function invoice(overrides: Partial<InvoicePdfData> = {}): InvoicePdfData {
     language: 'fr',
     isp: {
       name: 'Illyse',
+      primaryColor: '',
       address: '12 rue de l’Église',
       postalCode: '69001',
       city: 'Lyon',
@@ -188,6 +190,26 @@ describe('invoice PDF', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true)
     const later = await renderInvoicePdf(invoice({ validatedAt: new Date('2025-03-02T08:00:00Z') }))
     expect(Buffer.from(a).equals(Buffer.from(later))).toBe(false)
+  })
+
+  test("the ISP's colour tints its name and the title; without one they stay black", async () => {
+    // The page's content streams, inflated (pdf-lib compresses them).
+    const inflated = (pdf: Uint8Array) => [...Buffer.from(pdf).toString('latin1').matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)]
+      .map((m) => {
+        try {
+          return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1')
+        } catch {
+          return ''
+        }
+      })
+      .join('\n')
+    const coloured = await renderInvoicePdf(invoice({ isp: { ...invoice().isp, primaryColor: '#7a1f3d' } }))
+    const plain = await renderInvoicePdf(invoice())
+    // pdf-lib writes the fill colour as "r g b rg" in the page's content stream.
+    const operator = /0\.4784\d* 0\.1215\d* 0\.2392\d* rg/
+    expect(inflated(coloured)).toMatch(operator)
+    expect(inflated(plain)).not.toMatch(operator)
+    expect((await wordsOf(coloured))[0]!.words.map((w) => w.text)).toEqual((await wordsOf(plain))[0]!.words.map((w) => w.text))
   })
 
   test('a credit note says "Avoir", names the corrected invoice and carries no payment instructions', async () => {

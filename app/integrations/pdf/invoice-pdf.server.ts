@@ -126,6 +126,13 @@ const BLACK = rgb(0, 0, 0)
 const GREY = rgb(0.35, 0.35, 0.35)
 const RULE = rgb(0.75, 0.75, 0.75)
 const SHADE = rgb(0.92, 0.92, 0.92)
+
+/** The ISP's colour as the invoice captured it (#rrggbb), black when it had none. */
+function accent(hex: string) {
+  if (!/^#[0-9a-f]{6}$/i.test(hex)) return BLACK
+  const channel = (i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255
+  return rgb(channel(0), channel(1), channel(2))
+}
 /** Table columns: left edge and width; text is left-aligned in the first, right-aligned in the others. */
 const COLUMNS = [
   { x: LEFT, width: 228 },
@@ -200,12 +207,12 @@ async function drawHeader(flow: Flow, data: InvoicePdfData) {
     left = top - size.height - 16
   }
   left = drawBlock(flow, LEFT, left, 230, [
-    { text: isp.name, font: flow.bold, size: 11 },
+    { text: isp.name, font: flow.bold, size: 11, color: accent(isp.primaryColor) },
     ...[...isp.address.split('\n'), `${isp.postalCode} ${isp.city}`, isp.siret && `SIRET${t.colon} ${isp.siret}`, isp.rna && `RNA${t.colon} ${isp.rna}`, isp.email, isp.website].map((text) => ({ text, size: 8.5, color: GREY })),
   ])
   const right = 320
   let y = drawBlock(flow, right, TOP, RIGHT - right, [
-    { text: `${t.title[data.kind]} ${data.number}`, font: flow.bold, size: 15, leading: 22 },
+    { text: `${t.title[data.kind]} ${data.number}`, font: flow.bold, size: 15, leading: 22, color: accent(isp.primaryColor) },
     { text: `${t.date}${t.colon} ${formatDate(data.date, t)}`, size: 9.5 },
     { text: data.dueDate ? `${t.dueDate}${t.colon} ${formatDate(data.dueDate, t)}` : '', size: 9.5 },
     { text: data.kind === 'CREDIT_NOTE' && data.credited ? t.creditedInvoice(data.credited.number, formatDate(data.credited.date, t)) : '', size: 9.5 },

@@ -37,6 +37,8 @@ export type InvoiceSeller = {
   latePaymentMention: string
   /** The IspLogo row (SHA-256 of its bytes) printed at the top, or null. */
   logoSha256: string | null
+  /** The ISP's colour (#rrggbb) of the title and totals, '' for black (invoices before it). */
+  primaryColor: string
 }
 
 type MemberIdentity = {
@@ -71,7 +73,7 @@ export function sellerOf(isp: Omit<IspIdentity, 'logo' | 'logoMimeType' | 'defau
   return {
     name: isp.name, address: isp.address, postalCode: isp.postalCode, city: isp.city, siret: isp.siret, rna: isp.rna, vatNumber: isp.vatNumber,
     email: isp.email, website: isp.website, iban: isp.iban, bic: isp.bic, bankName: isp.bankName, chequeOrder: isp.chequeOrder,
-    vatMention: isp.vatMention, latePaymentMention: isp.latePaymentMention, logoSha256,
+    vatMention: isp.vatMention, latePaymentMention: isp.latePaymentMention, logoSha256, primaryColor: isp.primaryColor,
   }
 }
 
@@ -80,7 +82,7 @@ export const NO_BUYER: InvoiceBuyer = { type: 'NATURAL_PERSON', name: '', addres
 
 const NO_SELLER: InvoiceSeller = {
   name: '', address: '', postalCode: '', city: '', siret: '', rna: '', vatNumber: '', email: '', website: '', iban: '', bic: '', bankName: '',
-  chequeOrder: '', vatMention: '', latePaymentMention: '', logoSha256: null,
+  chequeOrder: '', vatMention: '', latePaymentMention: '', logoSha256: null, primaryColor: '',
 }
 
 /**

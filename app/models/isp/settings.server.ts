@@ -51,6 +51,7 @@ const identitySelect = {
   vatNumber: true,
   logo: true,
   logoMimeType: true,
+  primaryColor: true,
 } satisfies Prisma.IspSettingsSelect
 
 /** What invoices print about the ISP: identity, payment instructions and legal mentions. */
@@ -75,6 +76,7 @@ const EMPTY_IDENTITY: IspIdentity = {
   vatNumber: '',
   logo: null,
   logoMimeType: null,
+  primaryColor: '',
 }
 
 /**
