@@ -23,7 +23,8 @@ const RESTART_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 16_000]
  */
 function forkPiece(command: 'web' | 'worker') {
   const child = fork(path.join(PROJECT_ROOT, 'bin', 'coin.js'), [command], {
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, NODE_ENV: 'production', SESSION_SECRET: getEnv().SESSION_SECRET, COIN_PREFORKED: '1' },
+    // Production code on one machine: the local address stands for PUBLIC_URL unless it is set.
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, NODE_ENV: 'production', SESSION_SECRET: getEnv().SESSION_SECRET, PUBLIC_URL: getEnv().PUBLIC_URL, COIN_PREFORKED: '1' },
     stdio: 'inherit',
   })
   return Object.assign(child, { go: (databaseUrl: string) => child.send({ type: 'go', databaseUrl }) })

@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getIspIdentity(),
     env.OPENVPN_CA_FILE ? fs.readFile(env.OPENVPN_CA_FILE, 'utf8') : null,
   ])
-  const body = ovpnFile({ login: vpn.login, ispName: isp.name }, { server: env.OPENVPN_SERVER, port: env.OPENVPN_PORT, protocol: env.OPENVPN_PROTOCOL, caCertificate })
+  const body = ovpnFile({ login: vpn.login, ispName: isp.name, accountUrl: `${env.PUBLIC_URL}/vpn/${vpn.configurationId}` }, { server: env.OPENVPN_SERVER, port: env.OPENVPN_PORT, protocol: env.OPENVPN_PROTOCOL, caCertificate })
   return new Response(body, {
     headers: {
       'Content-Type': 'application/x-openvpn-profile; charset=utf-8',

@@ -146,11 +146,15 @@ const EnvSchema = z.object({
     .min(0, 'expected between 0 and 365 days')
     .max(365, 'expected between 0 and 365 days')
     .default(30),
-  /** The address of Coin as members reach it, for links in emails. */
+  /**
+   * The address of Coin as members reach it (Coin's "sites" domain): every link of every email,
+   * the OpenVPN file, /isp.json's website when the record has none. Required in production; the
+   * local address (http://localhost:PORT) otherwise.
+   */
   PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .url({ protocol: /^https?$/, error: 'expected an absolute http:// or https:// URL, such as https://coin.fai.example' })
     .transform((url) => url.replace(/\/+$/, ''))
-    .default('http://localhost:3000'),
+    .optional(),
   /** smtp://user:pass@host:port or smtps://…; unset: messages are written as .eml files in the data dir. */
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'expected an smtp:// or smtps:// URL' })
@@ -264,7 +268,7 @@ const EnvSchema = z.object({
   }
 })
 
-export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; COIN_DATA_DIR: string }
+export type Env = z.infer<typeof EnvSchema> & { SESSION_SECRET: string; COIN_DATA_DIR: string; PUBLIC_URL: string }
 
 export class EnvError extends Error {
   override name = 'EnvError'
@@ -308,7 +312,11 @@ export function init(source: Record<string, string | undefined> = process.env): 
     }
     secret = readOrCreateSecret(dataDir)
   }
-  cached = { ...parsed, COIN_DATA_DIR: dataDir, SESSION_SECRET: secret }
+  if (!parsed.PUBLIC_URL && parsed.NODE_ENV === 'production') {
+    throw new EnvError('Invalid configuration: PUBLIC_URL: required in production: the address members reach Coin at, such as https://coin.fai.example (links in emails point there)')
+  }
+  const publicUrl = parsed.PUBLIC_URL ?? `http://localhost:${parsed.PORT}`
+  cached = { ...parsed, COIN_DATA_DIR: dataDir, SESSION_SECRET: secret, PUBLIC_URL: publicUrl }
   return cached
 }
 

@@ -153,7 +153,7 @@ export async function openBenchDatabase({ logLevel, env = {} }: { logLevel: stri
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coin-bench-'))
   onCleanup('temp folder', () => fs.rmSync(dataDir, { recursive: true, force: true }))
   fs.chmodSync(dataDir, 0o755) // run as root, PostgreSQL runs as the `postgres` user and must reach it
-  Object.assign(process.env, { NODE_ENV: 'production', LOG_LEVEL: logLevel, SESSION_SECRET: randomBytes(32).toString('base64url'), COIN_DATA_DIR: dataDir, ...env })
+  Object.assign(process.env, { NODE_ENV: 'production', LOG_LEVEL: logLevel, SESSION_SECRET: randomBytes(32).toString('base64url'), PUBLIC_URL: 'http://127.0.0.1', COIN_DATA_DIR: dataDir, ...env })
   delete process.env.DATABASE_URL
 
   const { openEmbeddedCluster, withDatabase } = await import('../../cli/embedded-postgres.ts')

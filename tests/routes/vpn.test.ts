@@ -11,7 +11,7 @@ import { action as memberVpnAction, loader as memberVpnLoader } from '#app/route
 import { loader as ovpnLoader } from '#app/routes/vpn.$vpnId[.ovpn].tsx'
 import { loader as subscriptionsLoader } from '#app/routes/subscriptions.tsx'
 import { prisma } from '#app/utils/db.server.ts'
-import { init } from '#app/utils/env.server.ts'
+import { getEnv, init } from '#app/utils/env.server.ts'
 import { loginAs, loginAsStaff } from '#tests/factories/member.ts'
 import { makeRequest, settle, unwrap } from './request.ts'
 
@@ -94,6 +94,7 @@ describe('a VPN subscription', () => {
     expect(text).toContain('remote vpn.example.net 1194')
     expect(text).toContain('proto udp')
     expect(text).toContain('auth-user-pass')
+    expect(text).toContain(`# Account and new password: ${getEnv().PUBLIC_URL}/vpn/${id}`)
     expect(text).toContain('<ca>\n-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n</ca>')
     expect(text).not.toContain(password)
 

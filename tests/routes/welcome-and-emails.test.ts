@@ -3,7 +3,9 @@ import { action as emailsAction, loader as emailsLoader } from '#app/routes/admi
 import { action as listAction } from '#app/routes/admin.members._index.tsx'
 import { action as detailAction, loader as detailLoader } from '#app/routes/admin.members.$memberId._index.tsx'
 import { action as resetAction } from '#app/routes/reset-password.$token.tsx'
+import { updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { init } from '#app/utils/env.server.ts'
 import { insertMember, loginAs, loginAsStaff } from '#tests/factories/member.ts'
 import { makeRequest, settle, unwrap } from './request.ts'
 
@@ -18,6 +20,25 @@ const welcomeEmails = (memberIds: number[]) =>
 const tokenIn = (text: string) => /\/reset-password\/([A-Za-z0-9_-]{43})/.exec(text)?.[1]
 
 describe('welcome email', () => {
+  test("every link points to PUBLIC_URL, Coin's public address", async () => {
+    init({ ...process.env, PUBLIC_URL: 'https://coin.fai.example/' })
+    try {
+      await updateIspIdentity({ logo: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), logoMimeType: 'image/png' })
+      const member = await insertMember()
+      await detailAction({ request: makeRequest(`/admin/members/${member.id}`, { cookie, form: { intent: 'welcome' } }), params: { memberId: String(member.id) }, context: {} })
+      const email = await prisma.emailMessage.findFirstOrThrow({ where: { memberId: member.id, template: 'welcome' }, select: { html: true, text: true } })
+      const links = [...email.html.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]!).filter((url) => !url.startsWith('mailto:'))
+      expect(links.length).toBeGreaterThan(1)
+      for (const url of links) expect(url).toMatch(/^https:\/\/coin\.fai\.example\//)
+      expect(email.html).toContain('https://coin.fai.example/logo')
+      expect(email.text).toMatch(/https:\/\/coin\.fai\.example\/reset-password\/[A-Za-z0-9_-]{43}/)
+      expect(email.html + email.text).not.toContain('localhost')
+    } finally {
+      init()
+      await updateIspIdentity({ logo: null, logoMimeType: null })
+    }
+  })
+
   test('from the member page: queued for the member, with a link that sets a password', async () => {
     const member = await insertMember()
     const params = { memberId: String(member.id) }

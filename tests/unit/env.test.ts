@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { parseEnv } from '#app/utils/env.server.ts'
+import { init, parseEnv } from '#app/utils/env.server.ts'
 
 describe('environment validation', () => {
   test('defaults for a fresh install', () => {
@@ -15,7 +15,7 @@ describe('environment validation', () => {
     [{ DEFAULT_FROM_EMAIL: 'nobody' }, 'Invalid configuration: DEFAULT_FROM_EMAIL: expected an email address (got "nobody")'],
     [{ CHARGE_SUBSCRIPTIONS_CRON: 'every night' }, 'Invalid configuration: CHARGE_SUBSCRIPTIONS_CRON: expected a cron expression of 5 fields, e.g. "59 23 * * *" (got "every night")'],
     [{ SMTP_URL: 'smtpx://coin:s3cret@mail.example.org' }, 'Invalid configuration: SMTP_URL: expected an smtp:// or smtps:// URL (got "smtpx://coin:***@mail.example.org")'],
-    [{ PUBLIC_URL: 'coin.example.org' }, 'Invalid configuration: PUBLIC_URL: expected an http:// or https:// URL (got "coin.example.org")'],
+    [{ PUBLIC_URL: 'coin.example.org' }, 'Invalid configuration: PUBLIC_URL: expected an absolute http:// or https:// URL, such as https://coin.fai.example (got "coin.example.org")'],
     [{ PDF_THREADS: '-1' }, 'Invalid configuration: PDF_THREADS: expected between 0 and 16 threads (got "-1")'],
     [{ CHARGE_SUBSCRIPTIONS_CRON: '99 99 * * *' }, 'Invalid configuration: CHARGE_SUBSCRIPTIONS_CRON: not a valid cron expression: Constraint error, got value 99 expected range 0-59 (got "99 99 * * *")'],
     [{ CALL_FOR_MEMBERSHIP_FEES_CRON: '0 0 31 2 *' }, 'Invalid configuration: CALL_FOR_MEMBERSHIP_FEES_CRON: not a valid cron expression: Invalid explicit day of month definition (got "0 0 31 2 *")'],
@@ -38,4 +38,14 @@ describe('environment validation', () => {
   test('booleans and module lists are parsed', () => {
     expect(parseEnv({ MEMBER_CAN_EDIT_PROFILE: 'true', COIN_MODULES: 'vpn, dsl' })).toMatchObject({ MEMBER_CAN_EDIT_PROFILE: true, COIN_MODULES: ['vpn', 'dsl'] })
   })
+})
+
+test('PUBLIC_URL is required in production, and is the local address otherwise', () => {
+  const secret = 'a-session-secret-long-enough-for-the-check-0123'
+  expect(() => init({ NODE_ENV: 'production', SESSION_SECRET: secret })).toThrow(
+    'Invalid configuration: PUBLIC_URL: required in production: the address members reach Coin at, such as https://coin.fai.example',
+  )
+  expect(init({ NODE_ENV: 'production', SESSION_SECRET: secret, PUBLIC_URL: 'https://coin.fai.example/' }).PUBLIC_URL).toBe('https://coin.fai.example')
+  expect(init({ NODE_ENV: 'development', SESSION_SECRET: secret, PORT: '4000' }).PUBLIC_URL).toBe('http://localhost:4000')
+  init()
 })

@@ -25,13 +25,13 @@ describe('VPN logins', () => {
 describe('the OpenVPN client file', () => {
   const settings = { server: 'vpn.example.net', port: 1195, protocol: 'tcp' as const, caCertificate: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n' }
   test('names the server, port and protocol, asks for the password, and carries the CA inline', () => {
-    const file = ovpnFile({ login: 'a-vpn1', ispName: 'FAI' }, settings)
-    expect(file.split('\n')).toEqual(expect.arrayContaining(['client', 'proto tcp', 'remote vpn.example.net 1195', 'auth-user-pass', '<ca>', '-----END CERTIFICATE-----', '</ca>']))
+    const file = ovpnFile({ login: 'a-vpn1', ispName: 'FAI', accountUrl: 'https://coin.fai.example/vpn/3' }, settings)
+    expect(file.split('\n')).toEqual(expect.arrayContaining(['# Account and new password: https://coin.fai.example/vpn/3', 'client', 'proto tcp', 'remote vpn.example.net 1195', 'auth-user-pass', '<ca>', '-----END CERTIFICATE-----', '</ca>']))
     expect(ovpnFileName('a-vpn1')).toBe('a-vpn1.ovpn')
   })
 
   test('a line break in the ISP name cannot start a directive', () => {
-    const file = ovpnFile({ login: 'a-vpn1', ispName: 'FAI\nup /bin/sh' }, settings)
+    const file = ovpnFile({ login: 'a-vpn1', ispName: 'FAI\nup /bin/sh', accountUrl: 'https://coin.fai.example/vpn/3' }, settings)
     expect(file.split('\n').filter((line) => line.startsWith('up '))).toEqual([])
   })
 })

@@ -5,12 +5,13 @@
  */
 export type OvpnSettings = { server: string; port: number; protocol: 'udp' | 'tcp'; caCertificate: string | null }
 
-export function ovpnFile({ login, ispName }: { login: string; ispName: string }, { server, port, protocol, caCertificate }: OvpnSettings) {
+export function ovpnFile({ login, ispName, accountUrl }: { login: string; ispName: string; accountUrl: string }, { server, port, protocol, caCertificate }: OvpnSettings) {
   // Comment lines: a line break in a name must not start a directive.
   const comment = (text: string) => `# ${text.replace(/[\r\n]+/g, ' ')}`
   const lines = [
     comment(`${ispName} — OpenVPN`),
     comment(`Login: ${login}`),
+    comment(`Account and new password: ${accountUrl}`),
     'client',
     'dev tun',
     `proto ${protocol}`,

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { stateWhere } from '#app/models/subscription/subscriptions.server.ts'
 import { today, toIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
+import { getEnv } from '#app/utils/env.server.ts'
 import { isWebUrl, TECHNOLOGIES } from './isp-database.schema.ts'
 
 /**
@@ -118,7 +119,8 @@ export async function getIspDocument(now = new Date()) {
     ispCounts(now),
   ])
   if (!isp) return null
-  const document = buildIspDocument(isp, areas, counts)
+  // Without a website of its own, the ISP's site is where its members reach Coin (PUBLIC_URL).
+  const document = buildIspDocument({ ...isp, website: isp.website || getEnv().PUBLIC_URL }, areas, counts)
   if (!document.success) return null
   const body = `${JSON.stringify(document.data)}\n`
   return { document: document.data, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` }
