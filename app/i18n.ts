@@ -7,6 +7,7 @@ import enCommon from './locales/en/common.json' with { type: 'json' }
 import enDsl from './locales/en/dsl.json' with { type: 'json' }
 import enEmails from './locales/en/emails.json' with { type: 'json' }
 import enErrors from './locales/en/errors.json' with { type: 'json' }
+import enFeeds from './locales/en/feeds.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
 import enHardware from './locales/en/hardware.json' with { type: 'json' }
 import enIp from './locales/en/ip.json' with { type: 'json' }
@@ -21,6 +22,7 @@ import frCommon from './locales/fr/common.json' with { type: 'json' }
 import frDsl from './locales/fr/dsl.json' with { type: 'json' }
 import frEmails from './locales/fr/emails.json' with { type: 'json' }
 import frErrors from './locales/fr/errors.json' with { type: 'json' }
+import frFeeds from './locales/fr/feeds.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
 import frHardware from './locales/fr/hardware.json' with { type: 'json' }
 import frIp from './locales/fr/ip.json' with { type: 'json' }
@@ -33,10 +35,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states), hardware (equipment and loans), dsl (DSL lines). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states), hardware (equipment and loans), dsl (DSL lines), feeds (the dashboard's news feeds). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn, hardware: frHardware, dsl: frDsl },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn, hardware: enHardware, dsl: enDsl },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn, hardware: frHardware, dsl: frDsl, feeds: frFeeds },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn, hardware: enHardware, dsl: enDsl, feeds: enFeeds },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -44,7 +46,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn', 'hardware', 'dsl'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn', 'hardware', 'dsl', 'feeds'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
+import { isFeedCacheEmpty } from '#app/models/feeds/cache.server.ts'
 import { jobSchedules, scheduleTimeZone, type JobName } from '#app/models/jobs/schedules.ts'
 import { init, type Env } from '#app/utils/env.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
@@ -7,6 +8,7 @@ import * as callForMembershipFees from './call-for-membership-fees.ts'
 import * as chargeSubscriptions from './charge-subscriptions.ts'
 import { startEmailDelivery } from './deliver-emails.ts'
 import * as purgeExpiredSessions from './purge-expired-sessions.ts'
+import * as refreshFeeds from './refresh-feeds.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
 import * as suspendEndedServices from './suspend-ended-services.ts'
 import { startLdapSync } from './sync-ldap.ts'
@@ -24,6 +26,7 @@ const JOBS = {
   'remind-unpaid-invoices': remindUnpaidInvoices,
   'purge-expired-sessions': purgeExpiredSessions,
   'suspend-ended-services': suspendEndedServices,
+  'refresh-feeds': refreshFeeds,
 } satisfies Record<JobName, JobModule>
 
 /** Each scheduled job: its queue name, cron and function. */
@@ -68,6 +71,8 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
       return summary
     })
   }
+  // The dashboard's news feeds are fetched at once on a fresh install, not half an hour later.
+  if (env.FEEDS.length && (await isFeedCacheEmpty())) await boss.send('refresh-feeds', {}, { singletonKey: 'startup', singletonSeconds: 60 })
   const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }), signal: stopSignal.signal })
   const stopLdapSync = startLdapSync({ log: logger.child({ job: 'sync-ldap' }), signal: stopSignal.signal })
   logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')

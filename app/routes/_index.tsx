@@ -5,6 +5,7 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { FeeStatusBadge, useFeeStatusLabels } from '#app/components/fee-status.tsx'
 import { StatusBadge, formatDate } from '#app/components/member-status.tsx'
 import { getMemberFeeStatus } from '#app/models/fee/fees.server.ts'
+import { listCachedFeeds } from '#app/models/feeds/cache.server.ts'
 import { getProfile } from '#app/models/member/profile.server.ts'
 import { listMemberRequests } from '#app/models/subscription/requests.server.ts'
 import { listMemberSubscriptions } from '#app/models/subscription/subscriptions.server.ts'
@@ -16,13 +17,15 @@ import { pageTitle } from '#app/utils/meta.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
   const date = today()
-  const [profile, fee, subscriptions, requests] = await Promise.all([
+  const env = getEnv()
+  const [profile, fee, subscriptions, requests, feeds] = await Promise.all([
     getProfile({ memberId: member.id }),
     getMemberFeeStatus({ memberId: member.id, date }),
     listMemberSubscriptions({ memberId: member.id, date }),
     listMemberRequests({ memberId: member.id }),
+    listCachedFeeds({ feeds: env.FEEDS }),
   ])
-  const infoUrl = getEnv().MEMBER_MEMBERSHIP_INFO_URL
+  const infoUrl = env.MEMBER_MEMBERSHIP_INFO_URL
   return {
     displayName: member.displayName,
     status: profile.status,
@@ -31,11 +34,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     fee: { status: fee.status, endDate: fee.endDate, infoUrl: fee.status !== 'upToDate' && infoUrl ? infoUrl : null },
     subscriptions: subscriptions.filter((s) => s.state !== 'resigned').map((s) => ({ id: s.id, offerName: s.offer.name, reference: s.reference, state: s.state })),
     pendingRequests: requests.filter((r) => r.status === 'PENDING').length,
+    feeds,
   }
 }
 
 export default function Dashboard() {
-  const { displayName, status, dateJoined, resignDate, fee, subscriptions, pendingRequests } = useLoaderData<typeof loader>()
+  const { displayName, status, dateJoined, resignDate, fee, subscriptions, pendingRequests, feeds } = useLoaderData<typeof loader>()
   const { t, i18n } = useTranslation()
   const feeLabels = useFeeStatusLabels()
   const feeEnd = formatDate(fee.endDate, i18n.language)
@@ -81,6 +85,23 @@ export default function Dashboard() {
         {pendingRequests ? <p className="text-sm">{t('fees:dashboard.pendingRequests', { count: pendingRequests })}</p> : null}
         <p className="text-sm"><Link to="/subscriptions">{t('fees:dashboard.seeSubscriptions')}</Link></p>
       </section>
+      {feeds.length ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          {feeds.map((feed) => (
+            <section key={feed.name} className="card space-y-2" aria-labelledby={`feed-${feed.name}`}>
+              <h2 id={`feed-${feed.name}`} className="text-lg font-semibold">{t(`feeds:dashboard.names.${feed.name}`, { defaultValue: t('feeds:dashboard.title') })}</h2>
+              <ul className="space-y-1 text-sm">
+                {feed.entries.map((entry, index) => (
+                  <li key={index}>
+                    {entry.link ? <a href={entry.link} rel="noopener noreferrer nofollow">{entry.title}</a> : entry.title}
+                    {entry.date ? <span className="text-gray-600"> — {formatDate(entry.date, i18n.language)}</span> : null}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      ) : null}
     </div>
   )
 }

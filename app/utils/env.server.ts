@@ -7,6 +7,7 @@ import cronParser from 'cron-parser'
 import { z } from 'zod'
 import { formatDn } from '#app/integrations/ldap/entries.ts'
 import { DEFAULT_FEE_REMINDER_OFFSETS, parseOffsets } from '#app/models/email/reminder-rules.ts'
+import { DEFAULT_FEEDS, parseFeeds } from '#app/models/feeds/config.ts'
 import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
 
 /** Optional modules (Coin's EXTRA_INSTALLED_APPS); each later issue adds its own. */
@@ -185,6 +186,19 @@ const EnvSchema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(':').map((dir) => dir.trim()).filter(Boolean)),
+  /** News feeds on the member dashboard: `name|url|max` separated by `;`, or `none`. */
+  FEEDS: z
+    .string()
+    .default(DEFAULT_FEEDS)
+    .transform((text, ctx) => {
+      if (text.trim().toLowerCase() === 'none') return []
+      try {
+        return parseFeeds(text)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) })
+        return z.NEVER
+      }
+    }),
   /** When the worker runs each job (cron, in TZ). */
   CHARGE_SUBSCRIPTIONS_CRON: cron('59 23 * * *'),
   CALL_FOR_MEMBERSHIP_FEES_CRON: cron('42 3 * * *'),

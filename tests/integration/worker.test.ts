@@ -45,6 +45,7 @@ test('the worker registers its schedules in PostgreSQL and stops cleanly', async
       { name: 'call-for-membership-fees', cron: '42 3 * * *', timezone: 'Europe/Paris' },
       { name: 'charge-subscriptions', cron: '59 23 * * *', timezone: 'Europe/Paris' },
       { name: 'purge-expired-sessions', cron: '17 * * * *', timezone: 'Europe/Paris' },
+      { name: 'refresh-feeds', cron: '*/30 * * * *', timezone: 'Europe/Paris' },
       { name: 'remind-unpaid-invoices', cron: '12 10 * * *', timezone: 'Europe/Paris' },
       { name: 'suspend-ended-services', cron: '7 0 * * *', timezone: 'Europe/Paris' },
     ])
