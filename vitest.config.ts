@@ -9,7 +9,8 @@ export default defineConfig({
     setupFiles: ['tests/setup/console.ts'],
     restoreMocks: true,
     // Silent logs in the test processes; commands the tests spawn run at the default level (run-coin.ts).
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789' },
+    // No news feeds: a worker started by a test never fetches from the internet (feed tests set their own).
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789', FEEDS: 'none' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}', 'app/**/*.test.{ts,tsx}'] } },
       {

@@ -6,6 +6,7 @@ import { isFeedCacheEmpty, listCachedFeeds, refreshFeeds } from '#app/models/fee
 import { prisma } from '#app/utils/db.server.ts'
 import { init } from '#app/utils/env.server.ts'
 import { run as refreshFeedsJob } from '#jobs/refresh-feeds.ts'
+import { startWorker } from '#jobs/worker.ts'
 
 const RSS = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>FAI</title>
@@ -147,4 +148,20 @@ test('the refresh-feeds job reads FEEDS and forgets feeds no longer configured',
   const { log } = capture()
   expect(await refreshFeedsJob({ now, log })).toEqual({ feeds: [{ name: 'isp', entries: 1 }] })
   expect(await prisma.feedCache.findMany({ select: { name: true } })).toEqual([{ name: 'isp' }])
+})
+
+test('the worker fetches the feeds once at start when the cache is empty', { timeout: 60_000 }, async () => {
+  // The worker reads its settings from the environment.
+  const saved = process.env.FEEDS
+  process.env.FEEDS = `isp|${base}/rss|3`
+  const stop = await startWorker({ databaseUrl: process.env.DATABASE_URL! })
+  try {
+    const deadline = Date.now() + 30_000
+    while ((await isFeedCacheEmpty()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200))
+    expect((await listCachedFeeds({ feeds: [{ name: 'isp', url: `${base}/rss`, max: 3 }] }))[0].entries).toHaveLength(3)
+  } finally {
+    await stop()
+    if (saved === undefined) delete process.env.FEEDS
+    else process.env.FEEDS = saved
+  }
 })
