@@ -10,6 +10,7 @@ import enErrors from './locales/en/errors.json' with { type: 'json' }
 import enFeeds from './locales/en/feeds.json' with { type: 'json' }
 import enFees from './locales/en/fees.json' with { type: 'json' }
 import enHardware from './locales/en/hardware.json' with { type: 'json' }
+import enLists from './locales/en/lists.json' with { type: 'json' }
 import enIp from './locales/en/ip.json' with { type: 'json' }
 import enIsp from './locales/en/isp.json' with { type: 'json' }
 import enPayments from './locales/en/payments.json' with { type: 'json' }
@@ -25,6 +26,7 @@ import frErrors from './locales/fr/errors.json' with { type: 'json' }
 import frFeeds from './locales/fr/feeds.json' with { type: 'json' }
 import frFees from './locales/fr/fees.json' with { type: 'json' }
 import frHardware from './locales/fr/hardware.json' with { type: 'json' }
+import frLists from './locales/fr/lists.json' with { type: 'json' }
 import frIp from './locales/fr/ip.json' with { type: 'json' }
 import frIsp from './locales/fr/isp.json' with { type: 'json' }
 import frPayments from './locales/fr/payments.json' with { type: 'json' }
@@ -35,10 +37,10 @@ export const LANGUAGES = ['fr', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
 export const DEFAULT_LANGUAGE: Language = 'fr'
 
-/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states), hardware (equipment and loans), dsl (DSL lines), feeds (the dashboard's news feeds). */
+/** One file per language and namespace: common (layout, members), errors (form messages), subscriptions (offers and subscriptions), fees (membership fees and requests), billing (invoices), payments (payments and balances), bankImport (bank statement import), ip (IP pools, subnets and reverse DNS), isp (the ISP's identity), emails (password reset, welcome email, the outbox), audit (the audit log and its histories), vpn (VPN accounts and service states), hardware (equipment and loans), lists (mailing lists), dsl (DSL lines), feeds (the dashboard's news feeds). */
 export const resources = {
-  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn, hardware: frHardware, dsl: frDsl, feeds: frFeeds },
-  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn, hardware: enHardware, dsl: enDsl, feeds: enFeeds },
+  fr: { common: frCommon, errors: frErrors, subscriptions: frSubscriptions, fees: frFees, billing: frBilling, payments: frPayments, bankImport: frBankImport, ip: frIp, isp: frIsp, emails: frEmails, audit: frAudit, vpn: frVpn, hardware: frHardware, lists: frLists, dsl: frDsl, feeds: frFeeds },
+  en: { common: enCommon, errors: enErrors, subscriptions: enSubscriptions, fees: enFees, billing: enBilling, payments: enPayments, bankImport: enBankImport, ip: enIp, isp: enIsp, emails: enEmails, audit: enAudit, vpn: enVpn, hardware: enHardware, lists: enLists, dsl: enDsl, feeds: enFeeds },
 } as const
 
 /** i18next options shared by the server and the browser. */
@@ -46,7 +48,7 @@ export const i18nOptions = {
   supportedLngs: [...LANGUAGES],
   fallbackLng: DEFAULT_LANGUAGE,
   defaultNS: 'common',
-  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn', 'hardware', 'dsl', 'feeds'],
+  ns: ['common', 'errors', 'subscriptions', 'fees', 'billing', 'payments', 'bankImport', 'ip', 'isp', 'emails', 'audit', 'vpn', 'hardware', 'lists', 'dsl', 'feeds'],
   resources,
   interpolation: { escapeValue: false },
   showSupportNotice: false,

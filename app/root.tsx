@@ -24,6 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     logoVersion: branding.logoVersion,
     member: member ? { displayName: member.displayName, username: member.username, isStaff: isStaff(member) } : null,
     hardware: moduleEnabled('hardware'),
+    lists: moduleEnabled('maillists'),
   }
 }
 
@@ -81,6 +82,7 @@ function Shell({ children }: { children: ReactNode }) {
               <NavLink to="/subscriptions" className={navClass}>{t('nav.subscriptions')}</NavLink>
               <NavLink to="/invoices" className={navClass}>{t('nav.billing')}</NavLink>
               {data?.hardware ? <NavLink to="/hardware" className={navClass}>{t('hardware:nav.member')}</NavLink> : null}
+              {data?.lists ? <NavLink to="/lists" className={navClass}>{t('lists:nav.member')}</NavLink> : null}
               <NavLink to="/password" className={navClass}>{t('nav.password')}</NavLink>
               {member.isStaff ? <NavLink to="/admin" className={navClass}>{t('nav.admin')}</NavLink> : null}
             </nav>

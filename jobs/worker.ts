@@ -12,6 +12,7 @@ import * as refreshFeeds from './refresh-feeds.ts'
 import * as remindUnpaidInvoices from './remind-unpaid-invoices.ts'
 import * as suspendEndedServices from './suspend-ended-services.ts'
 import { startLdapSync } from './sync-ldap.ts'
+import { startMaillistSync } from './sync-maillists.ts'
 
 type JobOptions = { now: Date; log: Logger; signal: AbortSignal; data: object | null }
 type JobModule = {
@@ -75,10 +76,11 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
   if (env.FEEDS.length && (await isFeedCacheEmpty())) await boss.send('refresh-feeds', {}, { singletonKey: 'startup', singletonSeconds: 60 })
   const stopDelivery = startEmailDelivery({ log: logger.child({ job: 'deliver-emails' }), signal: stopSignal.signal })
   const stopLdapSync = startLdapSync({ log: logger.child({ job: 'sync-ldap' }), signal: stopSignal.signal })
+  const stopMaillistSync = startMaillistSync({ log: logger.child({ job: 'sync-maillists' }), signal: stopSignal.signal })
   logger.info({ schedules: schedules(env).map((s) => `${s.name} ${s.cron}`), tz }, 'worker started')
   return async () => {
     stopping = true
     stopSignal.abort()
-    await Promise.all([stopDelivery(), stopLdapSync(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
+    await Promise.all([stopDelivery(), stopLdapSync(), stopMaillistSync(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
   }
 }

@@ -29,6 +29,7 @@ import { displayName } from '#app/models/member/username.ts'
 import { listSessions, revokeSessions } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { readFormData } from '#app/utils/form.server.ts'
+import { moduleEnabled } from '#app/utils/modules.server.ts'
 
 /** How many invoices and payments the billing section shows, newest first. */
 const BILLING_ROWS = 10
@@ -62,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ])
   return {
     ldap,
+    maillists: moduleEnabled('maillists'),
     member: { ...member, sessions, displayName: displayName(member), hasPassword: Boolean(member.password) },
     fees,
     fee,
@@ -107,7 +109,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MemberDetail() {
-  const { ldap, member, fees, fee, subscriptions, billing, history } = useLoaderData<typeof loader>()
+  const { ldap, maillists, member, fees, fee, subscriptions, billing, history } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const formErrors = actionData?.result.error?.[''] ?? []
   const [searchParams] = useSearchParams()
@@ -130,7 +132,8 @@ export default function MemberDetail() {
         <h1 className="text-2xl font-semibold">{member.displayName}</h1>
         <StatusBadge status={member.status} label={t(`member.statuses.${member.status}`)} />
         <span className="font-mono text-sm text-gray-600">{member.username}</span>
-        <Link className="btn ml-auto" to="edit">{t('actions.edit')}</Link>
+        {maillists ? <Link className="btn-secondary btn ml-auto" to="lists">{t('lists:memberLists.link')}</Link> : null}
+        <Link className={maillists ? 'btn' : 'btn ml-auto'} to="edit">{t('actions.edit')}</Link>
       </div>
       {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
       {formErrors.length ? <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">{formErrors.map((e) => t(`errors:${e}`)).join(' ')}</p> : null}

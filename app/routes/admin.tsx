@@ -9,11 +9,11 @@ import { moduleEnabled } from '#app/utils/modules.server.ts'
 export async function loader({ request }: LoaderFunctionArgs) {
   // Every child route repeats this guard: Remix runs loaders in parallel.
   await requireStaff(request)
-  return { vpn: getBackend('vpn') !== null, hardware: moduleEnabled('hardware'), dsl: getBackend('dsl') !== null }
+  return { vpn: getBackend('vpn') !== null, hardware: moduleEnabled('hardware'), lists: moduleEnabled('maillists'), dsl: getBackend('dsl') !== null }
 }
 
 export default function AdminLayout() {
-  const { vpn, dsl, hardware } = useLoaderData<typeof loader>()
+  const { vpn, dsl, hardware, lists } = useLoaderData<typeof loader>()
   const { t } = useTranslation()
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `block rounded px-2 py-1 text-sm no-underline ${isActive ? 'bg-brand-100 font-semibold text-brand-800' : 'text-gray-700 hover:bg-gray-100'}`
@@ -28,6 +28,7 @@ export default function AdminLayout() {
         {vpn ? <NavLink to="/admin/vpn" className={navClass}>{t('vpn:admin.title')}</NavLink> : null}
         {dsl ? <NavLink to="/admin/dsl" className={navClass}>{t('dsl:admin.title')}</NavLink> : null}
         {hardware ? <NavLink to="/admin/hardware" className={navClass}>{t('hardware:nav.admin')}</NavLink> : null}
+        {lists ? <NavLink to="/admin/lists" className={navClass}>{t('lists:nav.admin')}</NavLink> : null}
         <NavLink to="/admin/pools" className={navClass}>{t('ip:pools.title')}</NavLink>
         <NavLink to="/admin/fees" className={navClass}>{t('admin.fees')}</NavLink>
         <NavLink to="/admin/invoices" className={navClass}>{t('admin.invoices')}</NavLink>

@@ -6,6 +6,7 @@ import path from 'node:path'
 import cronParser from 'cron-parser'
 import { z } from 'zod'
 import { formatDn } from '#app/integrations/ldap/entries.ts'
+import { splitCommandLine, unknownMaillistPlaceholders } from '#app/integrations/maillist/command.ts'
 import { DEFAULT_FEE_REMINDER_OFFSETS, parseOffsets } from '#app/models/email/reminder-rules.ts'
 import { DEFAULT_FEEDS, parseFeeds } from '#app/models/feeds/config.ts'
 import { DEFAULT_SUBSCRIPTION_REFERENCE, unknownPlaceholders } from '#app/models/subscription/rules.ts'
@@ -259,6 +260,25 @@ const EnvSchema = z.object({
   OPENVPN_PROTOCOL: z.enum(['udp', 'tcp'], { error: 'expected udp or tcp' }).default('udp'),
   /** The CA certificate (PEM) embedded in members' OpenVPN client files. */
   OPENVPN_CA_FILE: readableFile().optional(),
+  /**
+   * The command that pushes a mailing list's subscribers (one address per line on its stdin),
+   * run without a shell; {short_name} and {email} (the list's address) are replaced in each
+   * argument. Unset: lists are kept in Coin only.
+   */
+  MAILLIST_SYNC_COMMAND: z
+    .string()
+    .trim()
+    .superRefine((line, ctx) => {
+      try {
+        if (line && splitCommandLine(line).length === 0) ctx.addIssue({ code: 'custom', message: 'expected a command' })
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `not a command line: ${error instanceof Error ? error.message : String(error)}` })
+      }
+      const unknown = unknownMaillistPlaceholders(line)
+      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown placeholder {${unknown[0]}}; use {short_name} or {email}` })
+    })
+    .transform((line) => line || undefined)
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'expected one of fatal, error, warn, info, debug, trace, silent',

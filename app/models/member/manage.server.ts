@@ -1,5 +1,6 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
+import { markMemberListsDirty } from '#app/models/maillist/sync.server.ts'
 import type { MemberStatus, Role } from '#app/generated/prisma/client.ts'
 import { recordAudit, type Actor } from '#app/models/audit/audit.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -108,6 +109,7 @@ export async function updateMember(id: number, input: AdminMemberInput, { actorI
     }
     await recordAudit(tx, statusEntries(current, input.status, actorId))
     await markLdapDirty(tx, 'member', [id])
+    await markMemberListsDirty(tx, id)
     return member
   })
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
+import { markMemberListsDirty } from '#app/models/maillist/sync.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { hashPassword, verifyPassword } from '#app/utils/password.server.ts'
 import type { ProfileSchema } from './member.schema.ts'
@@ -24,6 +25,7 @@ export function updateProfile({ memberId, ...data }: { memberId: number } & z.in
       select: { id: true },
     })
     await markLdapDirty(tx, 'member', [memberId])
+    await markMemberListsDirty(tx, memberId)
     return member
   })
 }
