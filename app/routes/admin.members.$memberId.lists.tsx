@@ -48,7 +48,7 @@ export default function MemberLists() {
       <p className="text-sm"><Link to={`/admin/members/${member.id}`}>← {t('memberLists.back')}</Link></p>
       <h1 className="text-2xl font-semibold">{t('memberLists.title', { name: member.name })}</h1>
       {searchParams.get('saved') ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{t('memberLists.saved')}</p> : null}
-      {member.email ? null : <p className="rounded bg-amber-50 p-2 text-sm">{t('admin.noEmail')}</p>}
+      {member.email ? null : <p className="rounded bg-amber-50 p-2 text-sm">{t('memberLists.noEmail')}</p>}
       {lists.length === 0 ? <p className="text-sm text-gray-600">{t('admin.none')}</p> : (
         <Form method="POST" className="card space-y-3">
           <ul className="space-y-2">
