@@ -238,12 +238,12 @@ export async function seedDemo() {
 async function seedDemoHardware() {
   if ((await prisma.item.count()) > 0) return false
   const [local, cave] = await Promise.all([
-    prisma.storage.create({ data: { name: 'Local associatif', notes: 'Ouvert le jeudi soir, 19 h – 21 h. Clé chez le trésorier.' } }),
+    prisma.storage.create({ data: { name: 'Local de la Croix-Rousse', notes: 'Ouvert le jeudi soir, 19 h – 21 h. Clé chez le trésorier.' } }),
     prisma.storage.create({ data: { name: 'Cave de la baie', notes: 'Accès avec un membre du bureau.' } }),
   ])
-  const [router, antenna, modem] = await Promise.all(['Routeur', 'Antenne Wi-Fi', 'Modem ADSL'].map((name) => prisma.itemType.create({ data: { name } })))
+  const [router, antenna, modem] = await Promise.all(['Routeurs', 'Antennes', 'Modems'].map((name) => prisma.itemType.create({ data: { name } })))
   const items = await Promise.all([
-    prisma.item.create({ data: { typeId: router!.id, designation: 'Turris Omnia', storageId: local.id, macAddress: '04:f0:21:00:00:01', serial: 'TO-2019-001', buyDate: new Date('2019-05-02') } }),
+    prisma.item.create({ data: { typeId: router!.id, designation: 'Omnia du local', storageId: local.id, macAddress: '04:f0:21:00:00:01', serial: 'TO-2019-001', buyDate: new Date('2019-05-02') } }),
     prisma.item.create({ data: { typeId: router!.id, designation: 'APU2 (routeur de la baie)', storageId: cave.id, serial: 'APU2-77', deployed: true, comment: 'Routeur de bordure, ne pas prêter.' } }),
     prisma.item.create({ data: { typeId: antenna!.id, designation: 'Ubiquiti NanoStation M5', storageId: local.id, macAddress: '24:a4:3c:00:00:02' } }),
     prisma.item.create({ data: { typeId: modem!.id, designation: 'Modem VDSL2 Zyxel', storageId: local.id, serial: 'ZY-4411' } }),

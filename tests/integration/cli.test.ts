@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { prisma } from '#app/utils/db.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'
-import { coin } from './run-coin.ts'
+import { coin, commandStderr } from './run-coin.ts'
 
 describe('coin CLI', () => {
   test('--help lists every command with one line of help', async () => {
@@ -48,7 +48,7 @@ describe('coin CLI', () => {
     await coin(['createsuperuser', '--username', 'root4', '--email', 'r4@example.org', '--password', 'a long enough pass'])
     const taken = await coin(['createsuperuser', '--username', 'root4', '--email', 'other@example.org', '--password', 'a long enough pass'])
     expect(taken.code).toBe(1)
-    expect(taken.stderr.trim()).toBe('coin: the username "root4" is already taken')
+    expect(commandStderr(taken.stderr).trim()).toBe('coin: the username "root4" is already taken')
     expect(await prisma.member.count({ where: { username: 'root3' } })).toBe(0)
   })
 

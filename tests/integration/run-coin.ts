@@ -23,17 +23,25 @@ export function coin(args: string[], env: Record<string, string> = {}) {
 }
 
 /**
- * What a command wrote to stderr besides log lines (JSON, as when stderr is not a terminal) of
- * level warning or below: a slow query may be logged on a busy machine, an error never.
+ * The command's own messages on stderr (`coin: …`), without log lines of level warning or below:
+ * on a busy machine a query may take over SLOW_QUERY_MS and be logged, which is not the command's
+ * answer.
  */
-export function stderrProblems(stderr: string) {
+export function commandStderr(stderr: string) {
   return stderr.split('\n').filter((line) => {
-    if (line === '') return false
     try {
       const entry: unknown = JSON.parse(line)
       return !(entry && typeof entry === 'object' && 'level' in entry && typeof entry.level === 'number' && entry.level <= 40)
     } catch {
       return true
     }
-  })
+  }).join('\n')
+}
+
+/**
+ * What a command wrote to stderr besides log lines (JSON, as when stderr is not a terminal) of
+ * level warning or below: a slow query may be logged on a busy machine, an error never.
+ */
+export function stderrProblems(stderr: string) {
+  return commandStderr(stderr).split('\n').filter((line) => line !== '')
 }
