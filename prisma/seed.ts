@@ -233,7 +233,7 @@ export async function seedDemo() {
 
 /**
  * The demo ISP's equipment (shown with COIN_MODULES=hardware): two storages, item types, items
- * deployed, lent and available, and a loan of the demo member. Skipped when any item exists.
+ * deployed, lent and available, and a running loan. Skipped when any item exists.
  */
 async function seedDemoHardware() {
   if ((await prisma.item.count()) > 0) return false
@@ -248,7 +248,8 @@ async function seedDemoHardware() {
     prisma.item.create({ data: { typeId: antenna!.id, designation: 'Ubiquiti NanoStation M5', storageId: local.id, macAddress: '24:a4:3c:00:00:02' } }),
     prisma.item.create({ data: { typeId: modem!.id, designation: 'Modem VDSL2 Zyxel', storageId: local.id, serial: 'ZY-4411' } }),
   ])
-  const member = await prisma.member.findUnique({ where: { username: DEMO_MEMBER.username }, select: { id: true } })
+  // Lent to another member than the demo one, whose "Mon matériel" starts empty.
+  const member = await prisma.member.findUnique({ where: { username: 'hdupond' }, select: { id: true } })
   if (member) await prisma.loan.create({ data: { itemId: items[2]!.id, memberId: member.id, startedAt: addDays(new Date(), -40), notes: 'Pour le toit de l\'immeuble.' } })
   return true
 }
