@@ -4,7 +4,8 @@ import { FormStrategy } from 'remix-auth-form'
 import { prisma } from './db.server.ts'
 import { getClientAddress } from './http.server.ts'
 import { logger } from './logger.server.ts'
-import { verifyAgainstNothing, verifyPassword } from './password.server.ts'
+import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './password.server.ts'
+import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
 import { getSessionMember, type SessionMember } from './session.server.ts'
 
 /**
@@ -102,10 +103,17 @@ async function verifyLogin({ identifier, password, ipAddress }: { identifier: st
   const hash = member?.isActive ? member.password?.hash : undefined
   const ok = hash ? await verifyPassword(password, hash) : await verifyAgainstNothing(password)
   if (!ok || !member) throw new LoginError('INVALID')
-  await prisma.$transaction([
-    prisma.loginAttempt.update({ where: { id: attemptId }, data: { success: true }, select: { id: true } }),
-    prisma.member.update({ where: { id: member.id }, data: { lastLoginAt: now }, select: { id: true } }),
-  ])
+  // A password imported from the original Coin (a Django hash) becomes argon2id now that Coin has
+  // the clear text once; its LDAP entry can then carry it as {ARGON2}.
+  const rehashed = hash && needsRehash(hash) ? await hashPassword(password) : null
+  await prisma.$transaction(async (tx) => {
+    await tx.loginAttempt.update({ where: { id: attemptId }, data: { success: true }, select: { id: true } })
+    await tx.member.update({ where: { id: member.id }, data: { lastLoginAt: now }, select: { id: true } })
+    if (rehashed) {
+      await tx.password.update({ where: { memberId: member.id }, data: { hash: rehashed } })
+      await markLdapDirty(tx, 'member', [member.id])
+    }
+  })
   return member.id
 }
 

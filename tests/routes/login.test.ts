@@ -197,3 +197,26 @@ describe('language switch', () => {
     expect(location).toMatch(/^\/(?![/\\])/)
   })
 })
+
+describe('passwords imported from the original Coin (Django hashes)', () => {
+  // Made with Python's hashlib as Django does: pbkdf2_hmac('sha256', password, salt, iterations) in
+  // base64, and sha1(salt + password) in hex for the oldest installs.
+  const DJANGO = [
+    { hash: 'pbkdf2_sha256$260000$Xq9sEl4Ta1Zb$UBWTA5ZUgD+TANRExUR6MsqivXT291G1VR1/rQV2RKw=', password: 'mot de passe 123' },
+    { hash: 'sha1$a1b2c$ab349ddf161f3e27d1e727cf65c2ebaf41540795', password: 'ancien mot' },
+  ]
+
+  test.each(DJANGO)('are accepted at login and replaced by argon2id ($hash)', async ({ hash, password }) => {
+    const member = await insertMember()
+    await prisma.password.create({ data: { memberId: member.id, hash } })
+    expect(refusal(await login(member.username, `${password}!`, '203.0.113.80')).status).toBe(400)
+    expect((await prisma.password.findUniqueOrThrow({ where: { memberId: member.id } })).hash).toBe(hash)
+
+    const response = await login(member.username, password, '203.0.113.81')
+    expect((response as Response).status).toBe(302)
+    const { hash: stored } = await prisma.password.findUniqueOrThrow({ where: { memberId: member.id } })
+    expect(stored).toMatch(/^\$argon2id\$/)
+    // The next login checks the new hash.
+    expect(((await login(member.username, password, '203.0.113.82')) as Response).status).toBe(302)
+  })
+})

@@ -40,5 +40,6 @@ async function desiredMemberEntries(ids: number[] | null) {
   })
   const options = { uidBase: env.LDAP_MEMBERS_UID_BASE, gid: env.LDAP_MEMBERS_GID }
   return new Map(members.map(({ password, ...member }) =>
-    [member.id, memberEntry({ ...member, passwordHash: password?.hash ?? null }, env.LDAP_MEMBERS_BASE_DN ?? '', options)]))
+    // Only an argon2id hash goes to LDAP as {ARGON2}; a Django hash (imported) waits for the login that replaces it.
+    [member.id, memberEntry({ ...member, passwordHash: password?.hash.startsWith('$argon2') ? password.hash : null }, env.LDAP_MEMBERS_BASE_DN ?? '', options)]))
 }
