@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { init } from '#app/utils/env.server.ts'
+import { seedDemo } from '#prisma/seed.ts'
 import { createApp } from '../../cli/web.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -40,4 +43,38 @@ export async function logIn(browser: Browser, baseUrl: string, account: Account,
   await submitLogin(page, account)
   await page.getByRole('heading', { name: /Bonjour/ }).waitFor()
   return page
+}
+
+/**
+ * The demo ISP served with `settings` in the environment (COIN_MODULES and the like), and a
+ * Chromium, for one test file: registers its own beforeAll/afterAll, which put the environment
+ * back. The built server reads the environment itself (its own copy of the env module), hence
+ * process.env rather than init() alone. `baseUrl` and `logIn` are ready inside the tests.
+ */
+export function demoServerWith(settings: Record<string, string>) {
+  const saved = Object.fromEntries(Object.keys(settings).map((key) => [key, process.env[key]]))
+  let server: Awaited<ReturnType<typeof startServer>> | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    Object.assign(process.env, settings)
+    init()
+    await seedDemo()
+    server = await startServer()
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key]
+      else process.env[key] = value
+    }
+    init()
+  })
+  return {
+    get baseUrl() {
+      return server!.baseUrl
+    },
+    logIn: (account: Account, options?: { javaScriptEnabled?: boolean }) => logIn(browser!, server!.baseUrl, account, options),
+  }
 }

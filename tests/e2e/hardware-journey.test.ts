@@ -1,38 +1,17 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { prisma } from '#app/utils/db.server.ts'
-import { init } from '#app/utils/env.server.ts'
-import { DEMO_ADMIN, DEMO_MEMBER, seedDemo } from '#prisma/seed.ts'
-import { launchChromium, logIn as logInAs, startServer } from './browser.ts'
+import { DEMO_ADMIN, DEMO_MEMBER } from '#prisma/seed.ts'
+import { demoServerWith } from './browser.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let browser: Browser
-const saved = process.env.COIN_MODULES
-
-beforeAll(async () => {
-  // The built server reads the environment itself (its own copy of the env module).
-  process.env.COIN_MODULES = 'hardware'
-  init()
-  await seedDemo()
-  server = await startServer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  if (saved === undefined) delete process.env.COIN_MODULES
-  else process.env.COIN_MODULES = saved
-  init()
-})
-
-const logIn = (account: { username: string; password: string }, options?: { javaScriptEnabled?: boolean }) => logInAs(browser, server.baseUrl, account, options)
+const demo = demoServerWith({ COIN_MODULES: 'hardware' })
+const { logIn } = demo
 
 describe('hardware loans', () => {
   test('staff add a storage, a type and an item; the member, without JavaScript, borrows it and returns it to the storage', async () => {
     const admin = await logIn(DEMO_ADMIN)
     const errors: string[] = []
     admin.on('pageerror', (error) => errors.push(error.message))
-    await admin.goto(`${server.baseUrl}/admin`)
+    await admin.goto(`${demo.baseUrl}/admin`)
     await admin.getByRole('link', { name: 'Matériel', exact: true }).click()
     await admin.getByRole('heading', { name: 'Matériel' }).waitFor()
     await admin.getByRole('link', { name: "Lieux de stockage et types d'objet" }).click()
@@ -45,7 +24,7 @@ describe('hardware loans', () => {
     await admin.getByRole('button', { name: 'Ajouter le type' }).click()
     await admin.getByRole('button', { name: 'Supprimer le type Routeur' }).waitFor()
 
-    await admin.goto(`${server.baseUrl}/admin/hardware/items/new`)
+    await admin.goto(`${demo.baseUrl}/admin/hardware/items/new`)
     await admin.getByLabel('Désignation').fill('Turris Omnia n°1')
     await admin.getByLabel('Type').selectOption({ label: 'Routeur' })
     await admin.getByLabel('Lieu de stockage').selectOption({ label: 'Local associatif' })
@@ -55,7 +34,7 @@ describe('hardware loans', () => {
     expect(await admin.getByLabel('Adresse MAC').inputValue()).toBe('d8:58:d7:00:11:22')
 
     // A second item with the same MAC is refused on the field.
-    await admin.goto(`${server.baseUrl}/admin/hardware/items/new`)
+    await admin.goto(`${demo.baseUrl}/admin/hardware/items/new`)
     await admin.getByLabel('Désignation').fill('Turris Omnia n°2')
     await admin.getByLabel('Type').selectOption({ label: 'Routeur' })
     await admin.getByLabel('Adresse MAC').fill('d8:58:d7:00:11:22')

@@ -1,41 +1,16 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { prisma } from '#app/utils/db.server.ts'
-import { init } from '#app/utils/env.server.ts'
-import { DEMO_ADMIN, DEMO_MEMBER, seedDemo } from '#prisma/seed.ts'
-import { launchChromium, logIn as logInAs, startServer } from './browser.ts'
+import { DEMO_ADMIN, DEMO_MEMBER } from '#prisma/seed.ts'
+import { demoServerWith } from './browser.ts'
 
-let server: Awaited<ReturnType<typeof startServer>>
-let browser: Browser
-
-const SETTINGS = { COIN_MODULES: 'vpn', OPENVPN_SERVER: 'vpn.fai-demo.example' }
-const saved = Object.fromEntries(Object.keys(SETTINGS).map((key) => [key, process.env[key]]))
-
-beforeAll(async () => {
-  // The demo with the VPN module on: the VPN offer's running subscriptions get accounts and
-  // addresses. The built server reads the environment itself (its own copy of the env module).
-  Object.assign(process.env, SETTINGS)
-  init()
-  await seedDemo()
-  server = await startServer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  init()
-})
-
-const logIn = (account: { username: string; password: string }, options?: { javaScriptEnabled?: boolean }) => logInAs(browser, server.baseUrl, account, options)
+// The demo with the VPN module on: the VPN offer's running subscriptions get accounts and addresses.
+const demo = demoServerWith({ COIN_MODULES: 'vpn', OPENVPN_SERVER: 'vpn.fai-demo.example' })
+const { logIn } = demo
 
 describe('VPN accounts', () => {
   test('staff see the pools and activate an account; the member, without JavaScript, gets a password once and the client file', async () => {
     const admin = await logIn(DEMO_ADMIN)
-    await admin.goto(`${server.baseUrl}/admin`)
+    await admin.goto(`${demo.baseUrl}/admin`)
     await admin.getByRole('link', { name: "Pools d'IP" }).click()
     const pools = admin.getByRole('table')
     await pools.getByRole('link', { name: 'VPN IPv4' }).waitFor()
@@ -67,7 +42,7 @@ describe('VPN accounts', () => {
     await member.goto(member.url())
     expect(await member.getByText(password).count()).toBe(0)
     const download = member.getByRole('link', { name: 'Télécharger le fichier .ovpn' })
-    const response = await member.request.get(new URL((await download.getAttribute('href'))!, server.baseUrl).href)
+    const response = await member.request.get(new URL((await download.getAttribute('href'))!, demo.baseUrl).href)
     expect(response.status()).toBe(200)
     expect(await response.text()).toContain('remote vpn.fai-demo.example 1194')
   })
