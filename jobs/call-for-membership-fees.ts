@@ -13,6 +13,6 @@ export async function run({ now = new Date(), log }: { now?: Date; log: Logger }
   const date = today(now)
   const result = await callForMembershipFees({ date, now, offsets: getEnv().FEE_REMINDER_OFFSETS })
   await sendReminderReport({ job: 'call-for-membership-fees', date, dryRun: false, result })
-  log.info({ job: 'call-for-membership-fees', called: result.recipients.length, skipped: result.skipped.length }, 'members called for their membership fee')
+  log.info({ called: result.recipients.length, skipped: result.skipped.length }, 'members called for their membership fee')
   return result
 }

@@ -20,8 +20,8 @@ export async function run({ now = new Date(), log, signal, data }: { now?: Date;
   try {
     const date = (data?.date && parseIsoDate(data.date)) || today(now)
     const summary = await chargeSubscriptions({ date, today: date, paymentDelayDays: env.PAYMENT_DELAY, render: pool.render, signal })
-    log.info({ job: 'charge-subscriptions', ...summary }, summary.interrupted ? 'billing run interrupted by the worker stopping' : 'subscriptions charged')
-    if (summary.notBilled.length > 0) log.warn({ job: 'charge-subscriptions', notBilled: summary.notBilled }, 'members not billed')
+    log.info(summary, summary.interrupted ? 'billing run interrupted by the worker stopping' : 'subscriptions charged')
+    if (summary.notBilled.length > 0) log.warn({ notBilled: summary.notBilled }, 'members not billed')
     return summary
   } finally {
     await pool.close()

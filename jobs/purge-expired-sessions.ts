@@ -8,6 +8,6 @@ const KEEP_ATTEMPTS_MS = 24 * 3600 * 1000
 export async function run({ now = new Date(), log }: { now?: Date; log: Logger }) {
   const sessions = await prisma.session.deleteMany({ where: { expiresAt: { lte: now } } })
   const attempts = await prisma.loginAttempt.deleteMany({ where: { at: { lt: new Date(now.getTime() - KEEP_ATTEMPTS_MS) } } })
-  log.info({ job: 'purge-expired-sessions', sessions: sessions.count, loginAttempts: attempts.count }, 'purged')
+  log.info({ sessions: sessions.count, loginAttempts: attempts.count }, 'purged')
   return { sessions: sessions.count, loginAttempts: attempts.count }
 }

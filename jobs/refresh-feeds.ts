@@ -8,6 +8,6 @@ import { getEnv } from '#app/utils/env.server.ts'
  */
 export async function run({ now = new Date(), log, signal }: { now?: Date; log: Logger; signal?: AbortSignal }) {
   const summary = await refreshFeeds({ feeds: getEnv().FEEDS, now, log, signal })
-  log.info({ job: 'refresh-feeds', feeds: summary.feeds.length, failed: summary.feeds.filter((f) => 'error' in f).length }, 'news feeds refreshed')
+  log.info({ feeds: summary.feeds.length, failed: summary.feeds.filter((f) => 'error' in f).length }, 'news feeds refreshed')
   return summary
 }

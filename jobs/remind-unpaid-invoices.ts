@@ -12,6 +12,6 @@ export async function run({ now = new Date(), log }: { now?: Date; log: Logger }
   const date = today(now)
   const result = await remindUnpaidInvoices({ date, now })
   await sendReminderReport({ job: 'remind-unpaid-invoices', date, dryRun: false, result })
-  log.info({ job: 'remind-unpaid-invoices', reminded: result.recipients.length, skipped: result.skipped.length }, 'unpaid invoices reminded')
+  log.info({ reminded: result.recipients.length, skipped: result.skipped.length }, 'unpaid invoices reminded')
   return result
 }

@@ -7,6 +7,6 @@ import { suspendEndedServices } from '#app/backends/registry.server.ts'
  */
 export async function run({ now = new Date(), log }: { now?: Date; log: Logger }) {
   const suspended = await suspendEndedServices({ now })
-  log.info({ job: 'suspend-ended-services', suspended }, 'ended services suspended')
+  log.info({ suspended }, 'ended services suspended')
   return { suspended }
 }
