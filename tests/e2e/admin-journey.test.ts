@@ -24,13 +24,13 @@ describe('the demo admin', () => {
     // Not logged in: the login page, which brings us back afterwards.
     await expect.poll(() => page.url()).toContain('/login?redirectTo=%2Fadmin%2Fmembers')
     await submitLogin(page, DEMO_ADMIN)
-    await page.getByRole('heading', { name: 'Membres' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: 'Membres', exact: true }).waitFor()
 
     await page.getByLabel('Rechercher').fill('moreau')
     await page.keyboard.press('Enter')
     await page.getByText('1 membre', { exact: true }).waitFor()
     await page.getByRole('link', { name: 'lmoreau' }).click()
-    await page.getByRole('heading', { name: 'Léa Moreau' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: 'Léa Moreau', exact: true }).waitFor()
 
     await page.getByRole('link', { name: 'Modifier' }).click()
     const phone = page.getByLabel('Téléphone mobile')
@@ -56,7 +56,7 @@ describe('the demo admin', () => {
   test('pages answer in English when the browser asks for it', async () => {
     const page = await browser.newPage({ locale: 'en-GB', extraHTTPHeaders: { 'Accept-Language': 'en-GB,en;q=0.9' } })
     await page.goto(`${server.baseUrl}/login`)
-    await page.getByRole('heading', { name: 'Log in' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: 'Log in', exact: true }).waitFor()
     expect(await page.locator('html').getAttribute('lang')).toBe('en')
   })
 

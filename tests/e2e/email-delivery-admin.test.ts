@@ -37,7 +37,7 @@ describe('staff, in Chromium', () => {
     expect(await overview.textContent()).toContain('refusé 2 fois de suite')
     await overview.getByRole('link', { name: 'Voir les courriels en attente' }).click()
 
-    await page.getByRole('heading', { name: 'Courriels' }).waitFor()
+    await page.getByRole('heading', { level: 1, name: 'Courriels', exact: true }).waitFor()
     const banner = page.getByRole('alert').filter({ hasText: 'L’envoi des courriels est suspendu' })
     await banner.waitFor()
     await page.getByText('En attente du serveur SMTP, qui refuse Coin : Invalid login: 535').first().waitFor()

@@ -13,7 +13,7 @@ describe('hardware loans', () => {
     admin.on('pageerror', (error) => errors.push(error.message))
     await admin.goto(`${demo.baseUrl}/admin`)
     await admin.getByRole('link', { name: 'Matériel', exact: true }).click()
-    await admin.getByRole('heading', { name: 'Matériel' }).waitFor()
+    await admin.getByRole('heading', { level: 1, name: 'Matériel', exact: true }).waitFor()
     await admin.getByRole('link', { name: "Lieux de stockage et types d'objet" }).click()
     const storages = admin.getByRole('region', { name: 'Lieux de stockage' })
     await storages.getByLabel('Nom').last().fill('Local associatif')
@@ -44,7 +44,7 @@ describe('hardware loans', () => {
 
     const member = await logIn(DEMO_MEMBER, { javaScriptEnabled: false })
     await member.getByRole('link', { name: 'Mon matériel' }).click()
-    await member.getByRole('heading', { name: 'Mon matériel' }).waitFor()
+    await member.getByRole('heading', { level: 1, name: 'Mon matériel', exact: true }).waitFor()
     expect(await member.getByText('Clé chez la trésorière').isVisible()).toBe(true)
     await member.getByRole('button', { name: 'Emprunter Turris Omnia n°1' }).click()
     await member.getByText("Le prêt est enregistré : l'objet est à vous jusqu'à ce que vous le rendiez.").waitFor()

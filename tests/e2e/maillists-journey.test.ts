@@ -25,7 +25,7 @@ describe('mailing lists', () => {
 
     const member = await logIn(DEMO_MEMBER, { javaScriptEnabled: false })
     await member.getByRole('link', { name: 'Mes listes' }).click()
-    await member.getByRole('heading', { name: 'Mes listes' }).waitFor()
+    await member.getByRole('heading', { level: 1, name: 'Mes listes', exact: true }).waitFor()
     await member.getByRole('checkbox', { name: new RegExp(`Bénévoles ${tag}`) }).check()
     await member.getByRole('button', { name: 'Enregistrer mes abonnements' }).click()
     await member.getByText('Vos abonnements sont enregistrés.').waitFor()

@@ -40,7 +40,7 @@ describe('a subscription request', () => {
   test('is sent by a member, approved by the admin, then a second one is rejected with a reason the member reads', async () => {
     const member = await logIn(MEMBER)
     await member.getByRole('link', { name: 'Mes abonnements' }).first().click()
-    await member.getByRole('heading', { name: 'Demander une offre' }).waitFor()
+    await member.getByRole('heading', { level: 2, name: 'Demander une offre', exact: true }).waitFor()
     expect(await member.getByText("Vous n'avez pas d'abonnement.").isVisible()).toBe(true)
     await requestOffer(member, /^VPN\b/, 'Je voudrais un VPN pour mon association.')
     const requests = member.getByRole('region', { name: 'Mes demandes' })

@@ -17,7 +17,7 @@ describe('VPN accounts', () => {
     expect(await pools.getByText('198.51.100.0/24').isVisible()).toBe(true)
 
     await admin.getByRole('link', { name: 'Comptes VPN' }).click()
-    await admin.getByRole('heading', { name: 'Comptes VPN' }).waitFor()
+    await admin.getByRole('heading', { level: 1, name: 'Comptes VPN', exact: true }).waitFor()
     const login = `${DEMO_MEMBER.username}-vpn1`
     await admin.getByRole('checkbox', { name: `Choisir ${login}` }).check()
     await admin.getByRole('button', { name: 'Activer', exact: true }).click()
