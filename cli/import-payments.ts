@@ -2,6 +2,7 @@ import fs from 'node:fs/promises'
 import { commitBankImport, previewBankImport, type BankImportSummary, type PreviewLine } from '#app/models/payment/bank-import.server.ts'
 import { BankFileError, ENCODINGS, parseColumnMapping, parseDelimiter, parseEncoding } from '#app/models/payment/bank-import.ts'
 import { CommandError, UsageError } from './errors.ts'
+import { cut, formatAmount, plural, table } from './text.ts'
 
 export type ImportPaymentsOptions = { file: string; commit: boolean; encoding?: string; delimiter?: string; columns?: string }
 
@@ -32,25 +33,6 @@ async function readStatement(file: string) {
   }
 }
 
-/** 123450 → "1 234,50 €", -4500 → "-45,00 €": French, with plain spaces for terminals. */
-export function formatAmount(cents: number) {
-  const abs = Math.abs(cents)
-  const euros = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+$)/g, ' ')
-  return `${cents < 0 ? '-' : ''}${euros},${String(abs % 100).padStart(2, '0')} €`
-}
-
-const width = (text: string) => [...text.normalize('NFC')].length
-const cut = (text: string, size: number) => (width(text) > size ? [...text.normalize('NFC')].slice(0, size - 1).join('') + '…' : text)
-
-/** A plain-text table; columns listed in `right` are aligned right. */
-function table(rows: string[][], right: number[] = []) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => width(r[i]))))
-  return rows
-    .map((row) => row.map((cell, i) => (right.includes(i) ? ' '.repeat(widths[i] - width(cell)) + cell : cell + ' '.repeat(widths[i] - width(cell)))).join('  ').trimEnd())
-    .join('\n')
-}
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
 const withOwner = (refs: PreviewLine['references']) => refs.map((r) => (r.username ? `${r.reference} (${r.username})` : r.reference)).join(', ')
 
 /** Why a line is not recorded, in English. */

@@ -252,6 +252,28 @@ export function buildProgram() {
     })
 
   program
+    .command('import_coin')
+    .alias('import-coin')
+    .summary('import the data of an original Coin (Django dump)')
+    .description(
+      'Read a Django dumpdata export of an original Coin (Illyse era, Django 1.x, or ARN era, Django 2.x) and import '
+      + 'its members, fees, offers, subscriptions, invoices with their numbers, payments and allocations, IP pools and '
+      + 'subnets, VPN and DSL configurations, hardware and loans, ISP information and mailing lists (see '
+      + 'docs/migrating-from-coin.md). Without --commit it only prints what it would import, per model, and what it '
+      + 'cannot and why. --commit imports everything in one transaction, or nothing when a record is in error; '
+      + 'running it again imports nothing twice.',
+    )
+    .argument('<dump>', 'the JSON file written by: python manage.py dumpdata --indent 2 > coin.json')
+    .option('--commit', 'import (without it: dry run)')
+    .addHelpText('after', '\nExamples:\n  coin import_coin coin.json\n  coin import_coin coin.json --commit\n')
+    .action(async (dump: string, options: { commit?: boolean }) => {
+      const { importCoin } = await import('./import-coin.ts')
+      await withDatabase(async () => {
+        await importCoin({ file: dump, commit: options.commit ?? false })
+      }, { migrate: true })
+    })
+
+  program
     .command('jobs')
     .summary("list the worker's jobs and their last runs")
     .description("list the worker's scheduled jobs, their schedules, and when and how each last ran")

@@ -47,6 +47,10 @@ export async function verifyPassword(password: string, passwordHash: string) {
   }
 }
 
+/** A hash verifyPassword can check: Coin's argon2id, or one of the Django hashes above. */
+export const isReadableHash = (passwordHash: string) =>
+  passwordHash.startsWith('$argon2id$') || /^pbkdf2_sha256\$\d+\$[^$]*\$[^$]+$/.test(passwordHash) || /^sha1\$[^$]*\$[0-9a-f]{40}$/.test(passwordHash)
+
 /** A hash that is not Coin's own argon2id (one imported from Django): replaced at the next login. */
 export const needsRehash = (passwordHash: string) => !passwordHash.startsWith('$argon2id$')
 

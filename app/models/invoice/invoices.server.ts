@@ -374,7 +374,7 @@ export async function getInvoice(id: number, { memberId, today }: { memberId?: n
       creditNotes: { where: { validated: true }, select: { id: true, number: true, date: true, totalCents: true }, orderBy: { id: 'asc' } },
       lines: {
         orderBy: { id: 'asc' },
-        select: { id: true, label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, periodFrom: true, periodTo: true, subscriptionId: true, isSetupFee: true },
+        select: { id: true, label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, halfEven: true, periodFrom: true, periodTo: true, subscriptionId: true, isSetupFee: true },
       },
       allocations: { orderBy: { id: 'asc' }, select: { id: true, amountCents: true, payment: { select: { id: true, date: true, method: true, label: true } } } },
     },

@@ -18,7 +18,7 @@ export type Render = (data: InvoicePdfData) => Promise<Uint8Array>
 const pdfSelect = {
   id: true, kind: true, number: true, date: true, dueDate: true, validated: true, validatedAt: true, buyer: true, seller: true,
   creditedInvoice: { select: { number: true, date: true } },
-  lines: { orderBy: { id: 'asc' }, select: { label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, periodFrom: true, periodTo: true } },
+  lines: { orderBy: { id: 'asc' }, select: { label: true, unitCents: true, quantityHundredths: true, vatBasisPoints: true, halfEven: true, periodFrom: true, periodTo: true } },
 } satisfies Prisma.InvoiceSelect
 
 type PdfSource = Prisma.InvoiceGetPayload<{ select: typeof pdfSelect }>

@@ -22,19 +22,28 @@ function divideHalfUp(numerator: bigint, denominator: bigint) {
   return Number((numerator * 2n + denominator) / (denominator * 2n))
 }
 
+function divideHalfEven(numerator: bigint, denominator: bigint) {
+  const quotient = numerator / denominator
+  const twice = (numerator % denominator) * 2n
+  return Number(twice > denominator || (twice === denominator && quotient % 2n === 1n) ? quotient + 1n : quotient)
+}
+
+export type LineAmounts = { unitCents: number; quantityHundredths: number; vatBasisPoints?: number; halfEven?: boolean }
+
 /**
  * A line's total in cents: unit price × quantity × (1 + VAT), rounded half up to the cent once,
- * at the end (Coin's `InvoiceDetail.total()`). An invoice's total is the sum of its lines' totals,
- * so what the PDF shows per line always adds up to the total.
+ * at the end (Coin's `InvoiceDetail.total()`); half to even for lines imported from the original
+ * Coin, whose Python Decimal rounded so. An invoice's total is the sum of its lines' totals, so
+ * what the PDF shows per line always adds up to the total.
  */
-export function lineTotalCents({ unitCents, quantityHundredths, vatBasisPoints = 0 }: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }) {
+export function lineTotalCents({ unitCents, quantityHundredths, vatBasisPoints = 0, halfEven = false }: LineAmounts) {
   const sign = unitCents < 0 ? -1 : 1
-  const total = divideHalfUp(BigInt(Math.abs(unitCents)) * BigInt(quantityHundredths) * BigInt(10_000 + vatBasisPoints), 100n * 10_000n)
-  return sign * total
+  const exact = BigInt(Math.abs(unitCents)) * BigInt(quantityHundredths) * BigInt(10_000 + vatBasisPoints)
+  return sign * (halfEven ? divideHalfEven : divideHalfUp)(exact, 100n * 10_000n)
 }
 
 /** The VAT part of a line, in cents: the line total minus the same line without VAT. */
-export function lineVatCents(line: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }) {
+export function lineVatCents(line: LineAmounts) {
   return lineTotalCents(line) - lineTotalCents({ ...line, vatBasisPoints: 0 })
 }
 
@@ -45,7 +54,7 @@ export const chargesVat = (lines: { vatBasisPoints?: number }[]) => lines.some((
  * The totals of each VAT rate, lowest rate first: base excluding VAT and VAT, each the sum of its
  * lines' integer cents, so base + VAT over all rates is the invoice's total.
  */
-export function vatBreakdown(lines: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }[]) {
+export function vatBreakdown(lines: LineAmounts[]) {
   const byRate = new Map<number, { vatBasisPoints: number; baseCents: number; vatCents: number }>()
   for (const line of lines) {
     const rate = line.vatBasisPoints ?? 0
@@ -58,7 +67,7 @@ export function vatBreakdown(lines: { unitCents: number; quantityHundredths: num
   return [...byRate.values()].sort((a, b) => a.vatBasisPoints - b.vatBasisPoints)
 }
 
-export function invoiceTotalCents(lines: { unitCents: number; quantityHundredths: number; vatBasisPoints?: number }[]) {
+export function invoiceTotalCents(lines: LineAmounts[]) {
   return lines.reduce((sum, line) => sum + lineTotalCents(line), 0)
 }
 
