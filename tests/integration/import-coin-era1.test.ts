@@ -43,6 +43,23 @@ test('a dry run prints counts per model, what it leaves out and why, and changes
   expect(await prisma.coinImportRecord.count()).toBe(0)
 })
 
+test('members named by natural keys (dumpdata --natural-foreign) are found by username', SLOW, async () => {
+  const records = JSON.parse(await fs.readFile(DUMP, 'utf8')) as { model: string; pk: number; fields: Record<string, unknown> }[]
+  const usernames = new Map(records.filter((r) => r.model === 'members.member').map((r) => [r.pk, r.fields.username]))
+  for (const record of records) {
+    for (const field of ['member', 'owner', 'user']) {
+      if (typeof record.fields[field] === 'number') record.fields[field] = [usernames.get(record.fields[field] as number)]
+    }
+  }
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'coin-natural-'))
+  await fs.writeFile(path.join(dir, 'natural.json'), JSON.stringify(records))
+  const { code, stdout } = await coin(['import_coin', path.join(dir, 'natural.json')])
+  await fs.rm(dir, { recursive: true, force: true })
+  expect(code).toBe(0)
+  expect(stdout).not.toContain('Errors:')
+  expect(stdout).toContain("Balances: the 7 members' balances equal Coin's rule")
+})
+
 test('--commit imports everything once: numbers, frozen invoices, balances, services, the ISP; a second run imports nothing', SLOW, async () => {
   const { code, stdout, stderr } = await coin(['import_coin', DUMP, '--commit'])
   expect({ code, problems: stderrProblems(stderr) }).toEqual({ code: 0, problems: [] })

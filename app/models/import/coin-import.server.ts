@@ -74,7 +74,7 @@ class ImportRun {
 
   /** The dump's record of `model` with this pk. */
   find(model: string, pk: string | null) {
-    return pk === null ? undefined : this.index(model).get(pk)
+    return pk === null ? undefined : this.index(model).get(this.naturalKey(model, pk) ?? pk)
   }
 
   private indexes = new Map<string, Map<string, DumpRecord>>()
@@ -85,7 +85,16 @@ class ImportRun {
   }
 
   idOf(model: string, pk: string | null) {
-    return pk === null ? undefined : this.mapped.get(model)?.get(pk)
+    return pk === null ? undefined : this.mapped.get(model)?.get(this.naturalKey(model, pk) ?? pk)
+  }
+
+  private usernames?: Map<string, string>
+  /** A member named by natural key (`["username"]`, as dumpdata --natural-foreign writes it): its pk. */
+  naturalKey(model: string, key: string) {
+    if (model !== 'members.member' || !key.startsWith('[')) return undefined
+    this.usernames ??= new Map(this.records(model).map((r) => [String(r.fields.username), r.pk]))
+    const [username] = JSON.parse(key) as unknown[]
+    return this.usernames.get(String(username))
   }
 
   summary(model: string) {
@@ -891,6 +900,7 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
   const coin = new Map<string, number>()
   const unpaidBills = new Map<string, number>()
   const add = (map: Map<string, number>, pk: string | null, cents: number) => pk !== null && map.set(pk, (map.get(pk) ?? 0) + cents)
+  const member = (key: string | null) => (key === null ? null : (run.naturalKey('members.member', key) ?? key))
   const allocated = new Map<string, number>()
   const paid = new Map<string, number>()
   for (const record of run.records('billing.paymentallocation')) {
@@ -902,7 +912,7 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
   for (const record of run.records('billing.payment')) {
     const f = new Fields(record)
     const forced = bills.get(f.key(f.has('bill') ? 'bill' : 'invoice') ?? '')
-    add(coin, f.key('member') ?? forced?.billFields.key('member') ?? null, f.hundredths('amount', 0) - (allocated.get(record.pk) ?? 0))
+    add(coin, member(f.key('member') ?? forced?.billFields.key('member') ?? null), f.hundredths('amount', 0) - (allocated.get(record.pk) ?? 0))
   }
   for (const bill of bills.values()) {
     if (bill.kind === 'invoice' && !bill.fields.bool('validated')) continue
@@ -911,8 +921,8 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
         .reduce((sum, l) => { const f = new Fields(l); return sum + lineTotalCents({ unitCents: f.hundredths('amount', 0), quantityHundredths: f.hundredths('quantity', 100), vatBasisPoints: f.hundredths('tax', 0), halfEven: true }) }, 0))
       : bill.fields.hundredths('_amount', 0)
     const remaining = amount - (paid.get(bill.record.pk) ?? 0)
-    add(coin, bill.billFields.key('member'), -remaining)
-    if (bill.kind !== 'invoice') add(unpaidBills, bill.billFields.key('member'), remaining)
+    add(coin, member(bill.billFields.key('member')), -remaining)
+    if (bill.kind !== 'invoice') add(unpaidBills, member(bill.billFields.key('member')), remaining)
   }
   const differences: BalanceCheck[] = []
   let staleInDump = 0
