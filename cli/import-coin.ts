@@ -1,20 +1,8 @@
-import fs from 'node:fs/promises'
 import { SingleBar } from 'cli-progress'
 import { DumpError, parseDump } from '#app/models/import/coin-dump.ts'
 import { importCoinDump, type CoinImportReport } from '#app/models/import/coin-import.server.ts'
-import { CommandError } from './errors.ts'
+import { CommandError, readInputFile } from './errors.ts'
 import { cut, formatAmount, plural, table } from './text.ts'
-
-const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }
-
-async function readDump(file: string) {
-  try {
-    return await fs.readFile(file, 'utf8')
-  } catch (error) {
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : ''
-    throw new CommandError(`cannot read ${file}: ${READ_ERRORS[code] ?? (error instanceof Error ? error.message : String(error))}`)
-  }
-}
 
 const problemLines = (problems: CoinImportReport['errors']) => problems.map((p) => `  ${p.model} ${p.pk}: ${p.message}`)
 
@@ -52,7 +40,7 @@ export function formatCoinImportReport(file: string, report: CoinImportReport, r
  * when records cannot be imported (and then imports nothing).
  */
 export async function importCoin({ file, commit }: { file: string; commit: boolean }) {
-  const text = await readDump(file)
+  const text = new TextDecoder().decode(await readInputFile(file))
   let records
   try {
     records = parseDump(text)

@@ -1,7 +1,6 @@
-import fs from 'node:fs/promises'
 import { commitBankImport, previewBankImport, type BankImportSummary, type PreviewLine } from '#app/models/payment/bank-import.server.ts'
 import { BankFileError, ENCODINGS, parseColumnMapping, parseDelimiter, parseEncoding } from '#app/models/payment/bank-import.ts'
-import { CommandError, UsageError } from './errors.ts'
+import { CommandError, UsageError, readInputFile } from './errors.ts'
 import { cut, formatAmount, plural, table } from './text.ts'
 
 export type ImportPaymentsOptions = { file: string; commit: boolean; encoding?: string; delimiter?: string; columns?: string }
@@ -19,17 +18,6 @@ export function parseImportPaymentsOptions(options: Omit<ImportPaymentsOptions, 
   } catch (error) {
     if (!(error instanceof BankFileError)) throw error
     throw new UsageError(`--${error.field}: ${error.message}`)
-  }
-}
-
-const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'it is a folder' }
-
-async function readStatement(file: string) {
-  try {
-    return new Uint8Array(await fs.readFile(file))
-  } catch (error) {
-    const code = error && typeof error === 'object' && 'code' in error ? String(error.code) : ''
-    throw new CommandError(`cannot read ${file}: ${READ_ERRORS[code] ?? (error instanceof Error ? error.message : String(error))}`)
   }
 }
 
@@ -98,7 +86,7 @@ export function formatImportReport({ file, encoding, delimiter, lines, summary, 
  */
 export async function importPayments(options: ImportPaymentsOptions): Promise<string> {
   const parsed = parseImportPaymentsOptions(options)
-  const bytes = await readStatement(options.file)
+  const bytes = await readInputFile(options.file)
   try {
     if (!options.commit) {
       const preview = await previewBankImport(bytes, parsed)
