@@ -111,11 +111,18 @@ class ImportRun {
     this.warnings.push({ model: record.model, pk: record.pk, message })
   }
 
+  private readonly createdKeys = new Set<string>()
+  /** Whether this run imported the record (rather than an earlier one). */
+  createdNow(model: string, pk: string) {
+    return this.createdKeys.has(`${model}\u0000${pk}`)
+  }
+
   remember(model: string, pk: string, id: number) {
     let map = this.mapped.get(model)
     if (!map) this.mapped.set(model, (map = new Map()))
     map.set(pk, id)
     this.created.push({ model, pk, id })
+    this.createdKeys.add(`${model}\u0000${pk}`)
     this.summary(model).imported += 1
   }
 
@@ -240,7 +247,7 @@ async function importMembers(run: ImportRun, buyers: Map<number, InvoiceBuyer>) 
       status: f.choice('status', MEMBER_STATUS, 'MEMBER'),
       firstName: f.text('first_name', 150), lastName: f.text('last_name', 150), nickname: f.text('nickname', 64),
       organizationName: f.text('organization_name', 200), homePhone: f.text('home_phone_number', 25), mobilePhone: f.text('mobile_phone_number', 25),
-      address: f.text('address'), postalCode: f.text('postal_code', 16), city: f.text('city', 200), country: f.text('country', 200),
+      address: f.text('address'), postalCode: f.text('postal_code', 16), city: f.text('city', 200), country: f.text('country', 200) || 'France',
       dateJoined: f.localDate('date_joined') ?? undefined, resignDate: f.date('resign_date'), comments: f.text('comments'),
       sendMembershipFeesEmail: f.bool('send_membership_fees_email', true), lastFeeReminderAt: f.datetime('date_last_call_for_membership_fees_email'),
       roles: ['MEMBER', ...(superuser || f.bool('is_staff') ? ['STAFF' as const] : []), ...(superuser ? ['SUPERUSER' as const] : [])],
@@ -253,7 +260,7 @@ async function importMembers(run: ImportRun, buyers: Map<number, InvoiceBuyer>) 
   const passwords = rows.flatMap(({ row }, i) => (row.hash ? [{ memberId: ids[i]!, hash: row.hash }] : []))
   for (const chunk of chunks(passwords)) await tx.password.createMany({ data: chunk })
   rows.forEach(({ record }, i) => run.remember('members.member', record.pk, ids[i]!))
-  members.forEach((m) => buyers.set(m.id, buyerOf({ ...m, type: m.type ?? 'NATURAL_PERSON', firstName: m.firstName ?? '', lastName: m.lastName ?? '', organizationName: m.organizationName ?? '', address: m.address ?? '', postalCode: m.postalCode ?? '', city: m.city ?? '', country: m.country || 'France', language: null })))
+  members.forEach((m) => buyers.set(m.id, buyerOf({ ...m, type: m.type ?? 'NATURAL_PERSON', firstName: m.firstName ?? '', lastName: m.lastName ?? '', organizationName: m.organizationName ?? '', address: m.address ?? '', postalCode: m.postalCode ?? '', city: m.city ?? '', country: m.country ?? 'France', language: null })))
   if (withoutPassword) run.summary('members.member').note = `${withoutPassword} without a usable password (they use "Mot de passe oublié")`
   await markLdapDirty(tx, 'member', ids)
 }
@@ -684,7 +691,7 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
   for (const record of run.records('billing.invoicedetail')) {
     run.tick()
     const invoicePk = new Fields(record).key('invoice') ?? ''
-    if (invoiceRows.some((r) => r.record.pk === invoicePk)) detail.imported += 1
+    if (run.createdNow(invoiceModel, invoicePk)) detail.imported += 1
     else if (run.idOf(invoiceModel, invoicePk) !== undefined) detail.alreadyImported += 1
     else detail.notImported += 1
   }
@@ -782,8 +789,7 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
   rows.forEach(({ record }, i) => run.remember(record.model, record.pk, ids[i]!))
   for (const record of run.records('billing.bill')) {
     const child = bills.get(record.pk)
-    const created = child && run.created.some((c) => c.model === child.record.model && c.pk === record.pk)
-    if (created) billSummary.imported += 1
+    if (child && run.createdNow(child.record.model, record.pk)) billSummary.imported += 1
     else if (child && run.idOf(child.record.model, record.pk) !== undefined) billSummary.alreadyImported += 1
     else billSummary.notImported += 1
   }
@@ -903,6 +909,7 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
   const member = (key: string | null) => (key === null ? null : (run.naturalKey('members.member', key) ?? key))
   const allocated = new Map<string, number>()
   const paid = new Map<string, number>()
+  const linesOf = groupBy(run.records('billing.invoicedetail'), (r) => new Fields(r).key('invoice') ?? '')
   for (const record of run.records('billing.paymentallocation')) {
     const f = new Fields(record)
     const billPk = f.key(f.has('bill') ? 'bill' : 'invoice')
@@ -917,7 +924,7 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
   for (const bill of bills.values()) {
     if (bill.kind === 'invoice' && !bill.fields.bool('validated')) continue
     const amount = bill.kind === 'invoice'
-      ? (run.records('billing.invoicedetail').filter((l) => new Fields(l).key('invoice') === bill.record.pk)
+      ? ((linesOf.get(bill.record.pk) ?? [])
         .reduce((sum, l) => { const f = new Fields(l); return sum + lineTotalCents({ unitCents: f.hundredths('amount', 0), quantityHundredths: f.hundredths('quantity', 100), vatBasisPoints: f.hundredths('tax', 0), halfEven: true }) }, 0))
       : bill.fields.hundredths('_amount', 0)
     const remaining = amount - (paid.get(bill.record.pk) ?? 0)
