@@ -134,6 +134,37 @@ test('--commit imports everything once: numbers, frozen invoices, balances, serv
   expect(await counts()).toEqual(before)
 })
 
+test('a later export of the same Coin adds what is new and takes resignations made since', SLOW, async () => {
+  type Record = { model: string; pk: number; fields: { [key: string]: unknown } }
+  const records = JSON.parse(await fs.readFile(DUMP, 'utf8')) as Record[]
+  const find = (model: string, pk: number) => records.find((r) => r.model === model && r.pk === pk)!
+  find('offers.offersubscription', 1).fields.resign_date = '2016-03-31'
+  // Coin validated the draft too, which was validated here meanwhile.
+  Object.assign(find('billing.invoice', 7).fields, { validated: true, number: '2016-03-000001' })
+  const member = find('members.member', 2)
+  records.push(
+    { model: 'members.member', pk: 8, fields: { ...member.fields, username: 'nouvelle', email: 'nouvelle@example.org', first_name: 'Nouvelle' } },
+    { model: 'billing.invoice', pk: 8, fields: { ...find('billing.invoice', 4).fields, number: '2016-03-000002', date: '2016-03-04', member: 8, status: 'closed' } },
+    { model: 'billing.invoicedetail', pk: 14, fields: { label: 'Installation', amount: '12.00', quantity: '1.00', tax: '0.00', invoice: 8, offersubscription: null, period_from: null, period_to: null } },
+    { model: 'billing.payment', pk: 7, fields: { member: 8, payment_mean: 'cash', amount: '12.00', date: '2016-03-04', invoice: null, label: '' } },
+    { model: 'billing.paymentallocation', pk: 6, fields: { invoice: 8, payment: 7, amount: '12.00' } },
+  )
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'coin-later-'))
+  await fs.writeFile(path.join(dir, 'later.json'), JSON.stringify(records))
+  const { code, stdout } = await coin(['import_coin', path.join(dir, 'later.json'), '--commit'])
+  await fs.rm(dir, { recursive: true, force: true })
+  expect(code).toBe(0)
+  expect(row(stdout, 'members.member')).toEqual([8, 1, 7, 0])
+  expect(row(stdout, 'billing.invoice')).toEqual([8, 1, 7, 0])
+  expect(stdout).toContain('offers.offersubscription 1: resign date changed in Coin since the earlier import: 2016-03-31 (was none)')
+  expect(stdout).toContain('billing.invoice 7: validated in Coin as 2016-03-000001 and here as 2016-02-000004: the invoice here is kept')
+  expect(stdout).toContain("Balances: the 8 members' balances equal Coin's rule")
+  expect((await prisma.subscription.findUniqueOrThrow({ where: { id: 1 }, select: { resignDate: true, reference: true } }))).toEqual({ resignDate: new Date('2016-03-31T00:00:00Z'), reference: 'REF-VPN-1' })
+  const added = await prisma.member.findUniqueOrThrow({ where: { username: 'nouvelle' }, select: { id: true } })
+  expect(await getMemberBalance(added.id)).toBe(0)
+  expect(await prisma.invoice.count({ where: { number: '2016-03-000002', status: 'CLOSED' } })).toBe(1)
+})
+
 test('a member imported with a Django hash logs in with their old password', SLOW, async () => {
   const member = await prisma.member.findUniqueOrThrow({ where: { username: 'emartin' }, select: { id: true } })
   const response = await settle(() => loginAction({

@@ -6,7 +6,7 @@ import { buyerOf, sellerOf, type InvoiceBuyer } from '#app/models/invoice/snapsh
 import { invoiceTotalCents, lineTotalCents } from '#app/models/invoice/rules.ts'
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { markLdapDirty } from '#app/models/ldap/sync-queue.server.ts'
-import { getMemberBalance } from '#app/models/payment/payments.server.ts'
+import { getMemberBalances } from '#app/models/payment/payments.server.ts'
 import { addDays, toIsoDate } from '#app/utils/dates.ts'
 import { groupBy } from '#app/utils/collections.ts'
 import { prisma } from '#app/utils/db.server.ts'
@@ -181,6 +181,25 @@ async function reserveIds(tx: Tx, table: string, count: number) {
   return rows.map((r) => r.id)
 }
 
+type Column = [name: string, type: string, values: unknown[]]
+
+const isoDate = (date: Date | string | null | undefined) => (date ? toIsoDate(new Date(date)) : null)
+const isoTime = (date: Date | string | null | undefined) => (date ? new Date(date).toISOString() : null)
+
+/**
+ * Inserts rows given column by column: one statement of `unnest`, one array a column, per 10,000
+ * rows. Prisma's createMany took seconds and gigabytes for the tens of thousands of invoices,
+ * lines, payments and allocations of a real Coin. Dates travel as ISO text, enums and JSON as text.
+ */
+async function insertColumns(tx: Tx, table: string, columns: Column[]) {
+  const count = columns[0]?.[2].length ?? 0
+  const sql = `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(', ')})
+    SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`
+  for (let start = 0; start < count; start += 10_000) {
+    await tx.$executeRawUnsafe(sql, ...columns.map(([, , values]) => values.slice(start, start + 10_000)))
+  }
+}
+
 /** What PostgreSQL said, in one line (a trigger's message, or the constraint broken). */
 function databaseMessage(error: unknown) {
   const text = error instanceof Error ? error.message : String(error)
@@ -216,21 +235,22 @@ type MemberRow = Prisma.MemberCreateManyInput & { hash: string | null }
 
 async function importMembers(run: ImportRun, buyers: Map<number, InvoiceBuyer>) {
   const { tx } = run
-  const fromDump = new Set(run.mapped.get('members.member')?.values() ?? [])
-  const others = (await tx.member.findMany({ select: { id: true, username: true, email: true } })).filter((m) => !fromDump.has(m.id))
-  const takenUsernames = new Set(others.map((m) => m.username))
-  const takenEmails = new Set(others.map((m) => m.email))
+  const imported = new Map([...(run.mapped.get('members.member') ?? [])].map(([pk, id]) => [id, pk]))
+  const existing = await tx.member.findMany({ select: { id: true, username: true, email: true } })
+  const takenUsernames = new Map(existing.map((m) => [m.username, m.id]))
+  const takenEmails = new Map(existing.map((m) => [m.email, m.id]))
+  const whose = (id: number) => (imported.has(id) ? `of members.member ${imported.get(id)}, imported by an earlier run` : 'of a member created here, not by the import')
   const usernames = new Map<string, string>()
   const emails = new Map<string, string>()
   let withoutPassword = 0
   const rows = run.convertNew('members.member', (record, f): MemberRow => {
     const username = f.text('username', 64).toLowerCase()
     if (!username) throw new RecordProblem('empty', 'username')
-    if (takenUsernames.has(username)) throw new RecordProblem(`"${username}" is already the login of a member created here, not by the import`, 'username')
+    if (takenUsernames.has(username)) throw new RecordProblem(`"${username}" is already the login ${whose(takenUsernames.get(username)!)}`, 'username')
     if (usernames.has(username)) throw new RecordProblem(`"${username}" is also the login of members.member ${usernames.get(username)} (logins here ignore case)`, 'username')
     const email = f.text('email', 254).toLowerCase()
     if (!email) throw new RecordProblem('empty: every member here needs an address (to log in, for invoices)', 'email')
-    if (takenEmails.has(email)) throw new RecordProblem(`${email} is already the address of a member created here, not by the import`, 'email')
+    if (takenEmails.has(email)) throw new RecordProblem(`${email} is already the address ${whose(takenEmails.get(email)!)}`, 'email')
     if (emails.has(email)) throw new RecordProblem(`${email} is also the address of members.member ${emails.get(email)} (addresses are unique here)`, 'email')
     usernames.set(username, record.pk)
     emails.set(email, record.pk)
@@ -265,14 +285,21 @@ async function importMembers(run: ImportRun, buyers: Map<number, InvoiceBuyer>) 
   await markLdapDirty(tx, 'member', ids)
 }
 
+/** A fee's period: `end_date` defaults to start + 364 days, as Coin's clean() did; never before the start. */
+function feePeriod(f: Fields) {
+  const startDate = f.requiredDate('start_date')
+  const endDate = f.date('end_date') ?? addDays(startDate, 364)
+  if (endDate < startDate) throw new RecordProblem(`${toIsoDate(endDate)} is before the start ${toIsoDate(startDate)}`, 'end_date')
+  return { startDate, endDate }
+}
+
 async function importFees(run: ImportRun) {
   const rows = run.convertNew('members.membershipfee', (record, f) => {
-    const startDate = f.requiredDate('start_date')
     const paidOn = f.date('payment_date')
     return {
       memberId: run.requireId('members.member', f, 'member'),
       amountCents: f.hundredths('amount'),
-      startDate, endDate: f.date('end_date') ?? addDays(startDate, 364),
+      ...feePeriod(f),
       paymentMethod: f.choice('payment_method', PAYMENT_METHODS, null),
       reference: f.text('reference', 125),
       comment: paidOn ? `Payée le ${toIsoDate(paidOn)}` : '',
@@ -325,6 +352,9 @@ async function importOffers(run: ImportRun) {
 }
 
 async function importSubscriptions(run: ImportRun) {
+  const { tx } = run
+  // An offer an earlier run imported: its reference here.
+  const references = new Map((await tx.offer.findMany({ select: { id: true, reference: true } })).map((o) => [o.id, o.reference]))
   const rows = run.convertNew('offers.offersubscription', (record, f) => {
     const offerPk = f.key('offer')
     const subscriptionDate = f.date('subscription_date')
@@ -333,17 +363,49 @@ async function importSubscriptions(run: ImportRun) {
     if (resignDate && resignDate < subscriptionDate) throw new RecordProblem(`${toIsoDate(resignDate)} is before the subscription date ${toIsoDate(subscriptionDate)}`, 'resign_date')
     const commitmentMonths = f.int('commitment', 0)
     if (commitmentMonths < 0 || commitmentMonths > 120) throw new RecordProblem(`${commitmentMonths} months, between 0 and 120 here`, 'commitment')
+    const offerId = run.requireId('offers.offer', f, 'offer')
+    const offer = run.find('offers.offer', offerPk)
     return {
-      memberId: run.requireId('members.member', f, 'member'),
-      offerId: run.requireId('offers.offer', f, 'offer'),
+      memberId: run.requireId('members.member', f, 'member'), offerId,
       subscriptionDate, resignDate, commitmentMonths, comments: f.text('comments'),
       // What members quote on their transfers: Coin's reference, with Coin's numbers.
-      reference: coinSubscriptionReference(new Fields(run.find('offers.offer', offerPk)!).text('reference'), record.pk).slice(0, 64),
+      reference: coinSubscriptionReference(offer ? new Fields(offer).text('reference') : (references.get(offerId) ?? ''), record.pk).slice(0, 64),
     }
   })
-  const ids = await reserveIds(run.tx, 'Subscription', rows.length)
-  for (const chunk of chunks(rows.map(({ row }, i) => ({ ...row, id: ids[i]! })))) await run.tx.subscription.createMany({ data: chunk })
+  // Coin's pk as id where it is free: the reference this Coin computes from the id is then Coin's
+  // too, and never another imported subscription's.
+  const wanted = rows.map(({ record }) => (/^\d{1,9}$/.test(record.pk) ? Number(record.pk) : null))
+  const taken = new Set((await tx.subscription.findMany({ where: { id: { in: wanted.filter((id) => id !== null) } }, select: { id: true } })).map((s) => s.id))
+  const fresh = await reserveIds(tx, 'Subscription', wanted.filter((id) => id === null || taken.has(id)).length)
+  const ids = wanted.map((id) => (id !== null && !taken.has(id) ? id : fresh.shift()!))
+  for (const chunk of chunks(rows.map(({ row }, i) => ({ ...row, id: ids[i]! })))) await tx.subscription.createMany({ data: chunk })
+  await tx.$executeRaw`SELECT setval(pg_get_serial_sequence('"Subscription"', 'id'), GREATEST((SELECT max(id) FROM "Subscription"), (SELECT last_value FROM "Subscription_id_seq")))`
   rows.forEach(({ record }, i) => run.remember('offers.offersubscription', record.pk, ids[i]!))
+}
+
+/**
+ * Subscriptions an earlier run imported whose resignation Coin recorded (or moved) since: the
+ * date is taken from the dump, so billing stops when Coin's did, and the report says so.
+ */
+async function updateResignations(run: ImportRun) {
+  const earlier = run.records('offers.offersubscription').filter((r) => run.idOf(r.model, r.pk) !== undefined && !run.createdNow(r.model, r.pk))
+  if (earlier.length === 0) return
+  const here = new Map((await run.tx.subscription.findMany({ where: { id: { in: earlier.map((r) => run.idOf(r.model, r.pk)!) } }, select: { id: true, resignDate: true } })).map((s) => [s.id, s.resignDate]))
+  for (const record of earlier) {
+    const id = run.idOf(record.model, record.pk)!
+    let resignDate: Date | null
+    try {
+      resignDate = new Fields(record).date('resign_date')
+    } catch (error) {
+      if (!(error instanceof RecordProblem)) throw error
+      run.error(record, error.message)
+      continue
+    }
+    const current = here.get(id)
+    if (current === undefined || (current?.getTime() ?? null) === (resignDate?.getTime() ?? null)) continue
+    await run.tx.subscription.update({ where: { id }, data: { resignDate } })
+    run.warn(record, `resign date changed in Coin since the earlier import: ${resignDate ? toIsoDate(resignDate) : 'none'} (was ${current ? toIsoDate(current) : 'none'})`)
+  }
 }
 
 // ---- IP pools, configurations, subnets, reverse DNS -------------------------------------------
@@ -619,6 +681,7 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     }
   }
   const allocatedTo = groupBy(allocations, (a) => a.billPk)
+  const paidBills = groupBy(allocations, (a) => a.paymentPk)
   const spentOf = new Map<string, number>() // payment pk → cents allocated to fees and donations
 
   // Invoices and their lines.
@@ -635,6 +698,7 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
   const invoiceModel = 'billing.invoice'
   const takenNumbers = new Set((await tx.$queryRaw<{ number: string }[]>`
     SELECT number FROM "Invoice" WHERE number IS NOT NULL AND id <> ALL(${[...(run.mapped.get(invoiceModel)?.values() ?? [])]}::int[])`).map((r) => r.number))
+  await replaceDraftsValidatedSince(run, bills)
   type Line = Prisma.InvoiceLineCreateManyInput & { record: DumpRecord; quantityHundredths: number; vatBasisPoints: number }
   const invoiceRows = run.convertNew(invoiceModel, (record, f) => {
     const bill = bills.get(record.pk)!
@@ -649,10 +713,13 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     const lines: Line[] = (linesOf.get(record.pk) ?? []).map((line) => {
       const l = new Fields(line)
       const periodFrom = l.date('period_from')
+      const periodTo = l.date('period_to')
+      if ((periodFrom === null) !== (periodTo === null)) throw new RecordProblem(`billing.invoicedetail ${line.pk}: a period needs both period_from and period_to`)
+      if (periodFrom && periodTo && periodTo < periodFrom) throw new RecordProblem(`billing.invoicedetail ${line.pk}: period_to ${toIsoDate(periodTo)} is before period_from ${toIsoDate(periodFrom)}`)
       const label = l.text('label', 200)
       return {
         record: line, invoiceId: 0, label, unitCents: l.hundredths('amount'), quantityHundredths: l.hundredths('quantity', 100), vatBasisPoints: l.hundredths('tax', 0),
-        subscriptionId: run.optionalId('offers.offersubscription', l, 'offersubscription'), periodFrom, periodTo: l.date('period_to'),
+        subscriptionId: run.optionalId('offers.offersubscription', l, 'offersubscription'), periodFrom, periodTo,
         isSetupFee: periodFrom === null && /frais de mise en service/i.test(label),
       }
     })
@@ -675,12 +742,27 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     }
   })
   const invoiceIds = await reserveIds(tx, 'Invoice', invoiceRows.length)
-  for (const chunk of chunks(invoiceRows.map(({ row }, i) => ({ ...row.invoice, id: invoiceIds[i]!, validated: false })))) {
-    await tx.invoice.createMany({ data: chunk.map(({ buyer, seller: s, ...rest }) => ({ ...rest, buyer: buyer ?? undefined, seller: s ?? undefined })) })
-  }
+  const invoices = invoiceRows.map(({ row }) => row.invoice)
+  const sellerJson = JSON.stringify(seller)
+  const now = new Date().toISOString()
+  // Inserted as drafts, so their lines can go in; validated below.
+  await insertColumns(tx, 'Invoice', [
+    ['id', 'int', invoiceIds], ['memberId', 'int', invoices.map((i) => i.memberId)], ['status', '"InvoiceStatus"', invoices.map((i) => i.status)],
+    ['date', 'date', invoices.map((i) => isoDate(i.date))], ['dueDate', 'date', invoices.map((i) => isoDate(i.dueDate))],
+    ['number', 'varchar', invoices.map((i) => i.number)], ['totalCents', 'int', invoices.map((i) => i.totalCents)],
+    ['lastReminderAt', 'timestamptz', invoices.map((i) => isoTime(i.lastReminderAt))],
+    ['buyer', 'jsonb', invoices.map((i) => (i.buyer ? JSON.stringify(i.buyer) : null))], ['seller', 'jsonb', invoices.map((i) => (i.seller ? sellerJson : null))],
+    ['updatedAt', 'timestamptz', invoices.map(() => now)],
+  ])
   await unlinkDoubleBilling(run, invoiceRows.flatMap(({ row }) => row.lines))
-  const lines = invoiceRows.flatMap(({ row }, i) => row.lines.map(({ record: _record, ...line }) => ({ ...line, invoiceId: invoiceIds[i]! })))
-  for (const chunk of chunks(lines)) await tx.invoiceLine.createMany({ data: chunk })
+  const lines = invoiceRows.flatMap(({ row }, i) => row.lines.map((line) => ({ ...line, invoiceId: invoiceIds[i]! })))
+  await insertColumns(tx, 'InvoiceLine', [
+    ['invoiceId', 'int', lines.map((l) => l.invoiceId)], ['label', 'varchar', lines.map((l) => l.label)], ['unitCents', 'int', lines.map((l) => l.unitCents)],
+    ['quantityHundredths', 'int', lines.map((l) => l.quantityHundredths)], ['vatBasisPoints', 'int', lines.map((l) => l.vatBasisPoints)],
+    ['subscriptionId', 'int', lines.map((l) => l.subscriptionId ?? null)], ['periodFrom', 'date', lines.map((l) => isoDate(l.periodFrom))],
+    ['periodTo', 'date', lines.map((l) => isoDate(l.periodTo))], ['isSetupFee', 'boolean', lines.map((l) => l.isSetupFee ?? false)],
+    ['halfEven', 'boolean', lines.map((l) => l.halfEven ?? false)],
+  ])
   // Validated as they were in Coin: frozen from here on, their numbers continuing the month's count.
   const toValidate = invoiceRows.flatMap(({ row }, i) => (row.validated ? [{ id: invoiceIds[i]!, at: row.invoice.date }] : []))
   if (toValidate.length) {
@@ -709,11 +791,11 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
       run.warn(record, `the ${euros(amountCents)} fee for ${period} was never paid: not imported (a fee here is a paid one; record it when it is)`)
       return null
     }
-    if (paidCents < amountCents) run.warn(record, `${euros(amountCents - paidCents)} of the ${euros(amountCents)} fee for ${period} was never paid: imported as a fee, and that amount is not owed here`)
+    if (paidCents < amountCents) run.warn(record, `${euros(amountCents - paidCents)} of the ${euros(amountCents)} fee for ${period} was never paid: imported as a fee of ${euros(paidCents)}, what was paid, and the rest is not owed here`)
     const first = paidBy[0] && paymentOf(paidBy[0].paymentPk)
-    const startDate = f.requiredDate('start_date')
     return {
-      memberId: run.requireId('members.member', b, 'member'), amountCents, startDate, endDate: f.date('end_date') ?? addDays(startDate, 364),
+      // What was received: a fee here is money paid.
+      memberId: run.requireId('members.member', b, 'member'), amountCents: paidCents, ...feePeriod(f),
       paymentMethod: first ? new Fields(first).choice('payment_mean', PAYMENT_METHODS, 'TRANSFER') : null,
       reference: first ? new Fields(first).text('label').slice(0, 125) : '',
       comment: first ? `Payée le ${new Fields(first).text('date')}` : '',
@@ -722,7 +804,10 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
   await insertFees(run, 'billing.membershipfee', feeRows)
   for (const bill of bills.values()) {
     if (bill.kind === 'invoice') continue
-    for (const a of allocatedTo.get(bill.record.pk) ?? []) spentOf.set(a.paymentPk, (spentOf.get(a.paymentPk) ?? 0) + a.amountCents)
+    // Only what an earlier run did not take off already.
+    for (const a of allocatedTo.get(bill.record.pk) ?? []) {
+      if (run.idOf(a.record.model, a.record.pk) === undefined) spentOf.set(a.paymentPk, (spentOf.get(a.paymentPk) ?? 0) + a.amountCents)
+    }
   }
   const donations = run.records('billing.donation')
   if (donations.length) {
@@ -735,9 +820,13 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     const forcedPk = f.key(billField)
     const forced = forcedPk === null ? undefined : bills.get(forcedPk)
     let memberId = run.optionalId('members.member', f, 'member')
-    // Coin's Payment.save(): a payment of a bill without a member is the bill's member's.
-    if (memberId === null && forced) memberId = run.optionalId('members.member', forced.billFields, 'member')
-    const amountCents = f.hundredths('amount') - (spentOf.get(record.pk) ?? 0)
+    // Coin's Payment.save(): a payment of a bill without a member is the bill's member's; one
+    // without either is the member of the bill it paid, if any.
+    const paidBill = forced ?? bills.get(paidBills.get(record.pk)?.[0]?.billPk ?? '')
+    if (memberId === null && paidBill) memberId = run.optionalId('members.member', paidBill.billFields, 'member')
+    const given = f.hundredths('amount')
+    if (given <= 0) throw new RecordProblem(`${euros(given)}: a payment here is money received (a refund is a credit note)`, 'amount')
+    const amountCents = given - (spentOf.get(record.pk) ?? 0)
     if (amountCents < 0) throw new RecordProblem('more allocated to it than its amount', 'amount')
     if (amountCents === 0) return { spent: true as const }
     return {
@@ -750,7 +839,12 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
   })
   const kept = paymentRows.filter((p) => !p.row.spent)
   const paymentIds = await reserveIds(tx, 'Payment', kept.length)
-  for (const chunk of chunks(kept.map(({ row }, i) => ({ ...(row.spent ? null : row.payment)!, id: paymentIds[i]! })))) await tx.payment.createMany({ data: chunk })
+  const payments = kept.map(({ row }) => (row.spent ? null : row.payment)!)
+  await insertColumns(tx, 'Payment', [
+    ['id', 'int', paymentIds], ['memberId', 'int', payments.map((p) => p.memberId)], ['method', '"PaymentMethod"', payments.map((p) => p.method)],
+    ['amountCents', 'int', payments.map((p) => p.amountCents)], ['date', 'date', payments.map((p) => isoDate(p.date))],
+    ['label', 'varchar', payments.map((p) => p.label)], ['forcedInvoiceId', 'int', payments.map((p) => p.forcedInvoiceId)],
+  ])
   kept.forEach(({ record }, i) => run.remember('billing.payment', record.pk, paymentIds[i]!))
   const spent = paymentRows.filter((p) => p.row.spent)
   // Nothing to create, but known: a second run must not read it again.
@@ -769,8 +863,8 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     }
     const bill = bills.get(a.billPk)
     if (bill && bill.kind !== 'invoice') {
-      // Part of the fee it paid (imported with it), or of a donation (not kept).
-      if (run.idOf(bill.record.model, bill.record.pk) !== undefined) run.remember(a.record.model, a.record.pk, 0)
+      // Part of the fee it paid (imported with it), or of a donation (not kept): known from now on.
+      if (bill.kind === 'donation' || run.idOf(bill.record.model, bill.record.pk) !== undefined) run.remember(a.record.model, a.record.pk, 0)
       else summary.notImported += 1
       if (bill.kind === 'donation') donationAllocations += 1
       continue
@@ -785,7 +879,9 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     rows.push({ record: a.record, paymentId, invoiceId, amountCents: a.amountCents })
   }
   const ids = await reserveIds(tx, 'PaymentAllocation', rows.length)
-  for (const chunk of chunks(rows.map(({ record: _record, ...row }, i) => ({ ...row, id: ids[i]! })))) await tx.paymentAllocation.createMany({ data: chunk })
+  await insertColumns(tx, 'PaymentAllocation', [
+    ['id', 'int', ids], ['paymentId', 'int', rows.map((r) => r.paymentId)], ['invoiceId', 'int', rows.map((r) => r.invoiceId)], ['amountCents', 'int', rows.map((r) => r.amountCents)],
+  ])
   rows.forEach(({ record }, i) => run.remember(record.model, record.pk, ids[i]!))
   for (const record of run.records('billing.bill')) {
     const child = bills.get(record.pk)
@@ -794,8 +890,59 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
     else billSummary.notImported += 1
   }
   if (donationAllocations) summary.note = `${donationAllocations} paid donations, not kept`
+  // A payment an earlier run imported that this dump spends on a new fee or donation: that part
+  // leaves it, as it did from the payments imported now.
+  const reduced = [...spentOf].flatMap(([pk, cents]) => {
+    const id = run.idOf('billing.payment', pk)
+    return id && !run.createdNow('billing.payment', pk) ? [{ pk, id, cents }] : []
+  })
+  for (const { pk, id, cents } of reduced) {
+    const [held] = await tx.$queryRaw<{ amount: number; allocated: number }[]>`
+      SELECT p."amountCents" AS amount, (SELECT COALESCE(sum("amountCents"), 0)::int FROM "PaymentAllocation" WHERE "paymentId" = p.id) AS allocated
+      FROM "Payment" p WHERE p.id = ${id} FOR UPDATE`
+    if (!held || held.amount - cents <= 0 || held.amount - cents < held.allocated) {
+      run.errors.push({ model: 'billing.payment', pk, message: `imported by an earlier run; this dump spends ${euros(cents)} more of it on membership fees or donations, which it no longer holds here` })
+    } else {
+      await tx.payment.update({ where: { id }, data: { amountCents: held.amount - cents } })
+    }
+  }
   await checkAllocations(run, rows.map((r) => r.paymentId), rows.map((r) => r.invoiceId))
   return bills
+}
+
+/**
+ * Invoices an earlier run imported as drafts that Coin has validated since: a draft still a draft
+ * here is replaced by the validated invoice of the dump (number, lines, totals); one validated
+ * here meanwhile is kept, and the report names both numbers.
+ */
+async function replaceDraftsValidatedSince(run: ImportRun, bills: Map<string, Bill>) {
+  const model = 'billing.invoice'
+  const candidates = run.records(model).filter((r) => bills.get(r.pk)?.kind === 'invoice' && r.fields.validated === true && run.idOf(model, r.pk) !== undefined)
+  if (candidates.length === 0) return
+  const here = new Map((await run.tx.invoice.findMany({
+    where: { id: { in: candidates.map((r) => run.idOf(model, r.pk)!) } },
+    select: { id: true, validated: true, number: true, _count: { select: { allocations: true } } },
+  })).map((i) => [i.id, i]))
+  const replaced: string[] = []
+  for (const record of candidates) {
+    const invoice = here.get(run.idOf(model, record.pk)!)
+    if (!invoice) continue
+    if (invoice.validated) {
+      if (invoice.number !== String(record.fields.number)) run.warn(record, `validated in Coin as ${String(record.fields.number)} and here as ${invoice.number}: the invoice here is kept`)
+      continue
+    }
+    if (invoice._count.allocations > 0) {
+      run.error(record, `validated in Coin since the earlier import, still a draft here with payments allocated to it: take them off here, then re-run`)
+      continue
+    }
+    await run.tx.invoice.delete({ where: { id: invoice.id } })
+    run.mapped.get(model)!.delete(record.pk)
+    replaced.push(record.pk)
+  }
+  if (replaced.length) {
+    await run.tx.coinImportRecord.deleteMany({ where: { model, sourcePk: { in: replaced } } })
+    run.hints.push(`${replaced.length === 1 ? 'A draft' : `${replaced.length} drafts`} of an earlier import, validated in Coin since, replaced by the validated invoice${replaced.length === 1 ? '' : 's'} (billing.invoice ${replaced.join(', ')}).`)
+  }
 }
 
 /**
@@ -806,7 +953,7 @@ async function importBilling(run: ImportRun, era: 1 | 2, buyers: Map<number, Inv
 async function unlinkDoubleBilling(run: ImportRun, lines: { record: DumpRecord; subscriptionId?: number | null; periodFrom?: Date | string | null; periodTo?: Date | string | null }[]) {
   const linked = lines.filter((l) => l.subscriptionId && l.periodFrom && l.periodTo)
   const billed = groupBy(await run.tx.invoiceLine.findMany({
-    where: { subscriptionId: { in: linked.map((l) => l.subscriptionId!) }, periodFrom: { not: null }, periodTo: { not: null } },
+    where: { subscriptionId: { in: [...new Set(linked.map((l) => l.subscriptionId!))] }, periodFrom: { not: null }, periodTo: { not: null } },
     select: { subscriptionId: true, periodFrom: true, periodTo: true, invoice: { select: { number: true } } },
   }).then((rows) => rows.map((r) => ({ subscriptionId: r.subscriptionId!, from: r.periodFrom!, to: r.periodTo!, by: r.invoice.number ?? 'a draft' }))), (r) => r.subscriptionId)
   for (const line of linked) {
@@ -916,10 +1063,16 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
     add(allocated, f.key('payment'), f.hundredths('amount', 0))
     add(paid, billPk, f.hundredths('amount', 0))
   }
+  const firstPaid = new Map<string, string>()
+  for (const record of run.records('billing.paymentallocation')) {
+    const f = new Fields(record)
+    const payment = f.key('payment')
+    if (payment !== null && !firstPaid.has(payment)) firstPaid.set(payment, f.key(f.has('bill') ? 'bill' : 'invoice') ?? '')
+  }
   for (const record of run.records('billing.payment')) {
     const f = new Fields(record)
-    const forced = bills.get(f.key(f.has('bill') ? 'bill' : 'invoice') ?? '')
-    add(coin, member(f.key('member') ?? forced?.billFields.key('member') ?? null), f.hundredths('amount', 0) - (allocated.get(record.pk) ?? 0))
+    const bill = bills.get(f.key(f.has('bill') ? 'bill' : 'invoice') ?? '') ?? bills.get(firstPaid.get(record.pk) ?? '')
+    add(coin, member(f.key('member') ?? bill?.billFields.key('member') ?? null), f.hundredths('amount', 0) - (allocated.get(record.pk) ?? 0))
   }
   for (const bill of bills.values()) {
     if (bill.kind === 'invoice' && !bill.fields.bool('validated')) continue
@@ -933,13 +1086,11 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
   }
   const differences: BalanceCheck[] = []
   let staleInDump = 0
-  let members = 0
-  for (const record of run.records('members.member')) {
-    const id = run.idOf('members.member', record.pk)
-    if (id === undefined) continue
-    members += 1
+  const imported = run.records('members.member').filter((r) => run.idOf(r.model, r.pk) !== undefined)
+  const here = await getMemberBalances(imported.map((r) => run.idOf(r.model, r.pk)!), run.tx)
+  for (const record of imported) {
     const coinCents = coin.get(record.pk) ?? 0
-    const hereCents = await getMemberBalance(id, run.tx)
+    const hereCents = here.get(run.idOf(record.model, record.pk)!)!
     const stored = record.fields.balance
     if (stored !== undefined && stored !== null && new Fields(record).hundredths('balance', 0) !== coinCents) staleInDump += 1
     if (hereCents === coinCents) continue
@@ -949,7 +1100,7 @@ async function checkBalances(run: ImportRun, bills: Map<string, Bill>) {
       explained: unpaid > 0 && hereCents - coinCents === unpaid ? `${euros(unpaid)} of membership fees or donations unpaid in Coin` : '',
     })
   }
-  return { members, differences, staleInDump }
+  return { members: imported.length, differences, staleInDump }
 }
 
 // ---- The run ----------------------------------------------------------------------------------
@@ -982,6 +1133,7 @@ export async function importCoinDump(records: DumpRecord[], { commit = false, on
       await importFees(run)
       await importOffers(run)
       await importSubscriptions(run)
+      await updateResignations(run)
       await importPools(run)
       await importConfigurations(run)
       await importSubnets(run)
@@ -998,7 +1150,8 @@ export async function importCoinDump(records: DumpRecord[], { commit = false, on
           INSERT INTO "CoinImportRecord" (model, "sourcePk", "targetId")
           SELECT * FROM unnest(${run.created.map((c) => c.model)}::varchar[], ${run.created.map((c) => c.pk)}::varchar[], ${run.created.map((c) => c.id)}::int[])`
       }
-      const balances = await checkBalances(run, bills)
+      // With a record in error nothing is imported, and the dump's figures may not even read.
+      const balances = run.errors.length ? { members: 0, differences: [], staleInDump: 0 } : await checkBalances(run, bills)
       const models: ModelSummary[] = []
       for (const [model, list] of run.byModel) {
         if (known.has(model)) models.push(run.summary(model))

@@ -284,10 +284,16 @@ async function forceOnto(tx: Tx, { paymentId, memberId, invoiceId, actorId }: { 
 
 /** A member's balance in cents: unallocated money − remaining amounts (negative: owes money). */
 export async function getMemberBalance(memberId: number, db: Tx = prisma) {
-  const [row] = await db.$queryRaw<{ balance: number }[]>`
-    SELECT ((SELECT COALESCE(sum("amountCents"), 0) FROM "Payment" WHERE "memberId" = ${memberId})
-          - (SELECT COALESCE(sum("totalCents"), 0) FROM "Invoice" WHERE "memberId" = ${memberId} AND validated))::int AS balance`
-  return row.balance
+  return (await getMemberBalances([memberId], db)).get(memberId)!
+}
+
+/** The balances of several members in one query, by member id. */
+export async function getMemberBalances(memberIds: number[], db: Tx = prisma) {
+  const rows = await db.$queryRaw<{ id: number; balance: number }[]>`
+    SELECT m.id, ((SELECT COALESCE(sum("amountCents"), 0) FROM "Payment" WHERE "memberId" = m.id)
+          - (SELECT COALESCE(sum("totalCents"), 0) FROM "Invoice" WHERE "memberId" = m.id AND validated))::int AS balance
+    FROM unnest(${memberIds}::int[]) AS m(id)`
+  return new Map(rows.map((r) => [r.id, r.balance]))
 }
 
 /** The payment a page's URL names (`$paymentId`), or a 404 for the page. */
