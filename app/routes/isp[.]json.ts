@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
 import { getIspDocument, MAX_DOCUMENT_BYTES } from '#app/models/isp/isp-document.server.ts'
+import { matchesEtag } from '#app/utils/http.server.ts'
 
 /** How long a copy may be kept: the federation's crawler and browsers ask again after this. */
 const MAX_AGE_SECONDS = 300
@@ -22,9 +23,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })
   }
   const etagHeaders = { ...headers, ETag: found.etag, Vary: 'Accept-Encoding' }
-  const ifNoneMatch = request.headers.get('If-None-Match')
-  if (ifNoneMatch && ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(found.etag)) {
-    return new Response(null, { status: 304, headers: etagHeaders })
-  }
+  if (matchesEtag(request, found.etag)) return new Response(null, { status: 304, headers: etagHeaders })
   return new Response(found.body, { headers: { ...etagHeaders, 'Content-Type': 'application/json; charset=utf-8' } })
 }

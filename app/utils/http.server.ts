@@ -48,6 +48,33 @@ export function immutableDownload(request: Request, { bytes, filename, sha256, c
   return new Response(bytes, { headers: { ...headers, 'Content-Length': String(bytes.byteLength) } })
 }
 
+/** Whether the request's If-None-Match names `etag` (weak or strong, in a list or alone). */
+export function matchesEtag(request: Request, etag: string) {
+  const header = request.headers.get('If-None-Match')
+  return Boolean(header && (header.trim() === '*' || header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag)))
+}
+
+export type ImageFormat = 'png' | 'svg'
+const IMAGE_TYPES: Record<ImageFormat, string> = { png: 'image/png', svg: 'image/svg+xml' }
+
+/**
+ * A picture drawn for its inputs (`etag`, see imageEtag): 304 when the browser has it, else the
+ * bytes `draw` makes. Public pictures may sit in shared caches; private ones (staff charts, a
+ * member's card) only in the browser's. Revalidated after `maxAge` seconds.
+ */
+export async function imageResponse(request: Request, { etag, format, draw, scope, maxAge = 300 }: {
+  etag: string; format: ImageFormat; draw: () => Promise<Uint8Array | string>; scope: 'public' | 'private'; maxAge?: number
+}) {
+  const headers = {
+    'Content-Type': IMAGE_TYPES[format], ETag: etag, 'Cache-Control': `${scope}, max-age=${maxAge}`, 'X-Content-Type-Options': 'nosniff',
+    // An SVG opened on its own runs no script and loads nothing.
+    ...(format === 'svg' ? { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:" } : {}),
+  }
+  if (matchesEtag(request, etag)) return new Response(null, { status: 304, headers })
+  const body = await draw()
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), { headers })
+}
+
 /**
  * A CSV download made for this request (an export of member data): never stored by a cache,
  * never sniffed as anything but CSV.
