@@ -151,6 +151,9 @@ export default function MemberDetail() {
             <dt className="text-gray-600">{t('member.sendMembershipFeesEmail')}</dt>
             <dd>{member.sendMembershipFeesEmail ? t('yes') : t('no')}</dd>
           </dl>
+          <p className="text-sm">
+            {t('card:staffLink')} (<a href={`/admin/members/${member.id}/card.png`} download aria-label={t('card:downloadPng')}>{t('card:png')}</a>, <a href={`/admin/members/${member.id}/card.pdf`} aria-label={t('card:downloadPdf')}>{t('card:pdf')}</a>)
+          </p>
           <Form method="POST" className="flex flex-wrap items-end gap-2">
             <input type="hidden" name="intent" value="status" />
             <div>

@@ -8,19 +8,25 @@ import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { MemberDetailsList, ProfileFieldset } from '#app/components/member-fields.tsx'
 import { formatDate, StatusBadge } from '#app/components/member-status.tsx'
+import { getMemberCard } from '#app/models/member/card.server.ts'
 import { findTakenFields, uniqueViolationFields } from '#app/models/member/manage.server.ts'
 import { ProfileSchema } from '#app/models/member/member.schema.ts'
 import { getProfile, updateProfile } from '#app/models/member/profile.server.ts'
 import { requireMember } from '#app/utils/auth.server.ts'
+import { today } from '#app/utils/dates.ts'
 import { getEnv } from '#app/utils/env.server.ts'
+import { getLanguage } from '#app/utils/i18n.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const member = await requireMember(request)
-  const profile = await getProfile({ memberId: member.id })
+  const [profile, card] = await Promise.all([
+    getProfile({ memberId: member.id }),
+    getMemberCard({ memberId: member.id, language: await getLanguage(request, member.language), date: today() }),
+  ])
   const env = getEnv()
-  return { profile, canEdit: env.MEMBER_CAN_EDIT_PROFILE, contactEmail: env.DEFAULT_FROM_EMAIL }
+  return { profile, cardAlt: card?.texts.alt ?? '', canEdit: env.MEMBER_CAN_EDIT_PROFILE, contactEmail: env.DEFAULT_FROM_EMAIL }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,7 +47,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Profile() {
-  const { profile, canEdit, contactEmail } = useLoaderData<typeof loader>()
+  const { profile, cardAlt, canEdit, contactEmail } = useLoaderData<typeof loader>()
   const { t, i18n } = useTranslation()
   const [searchParams] = useSearchParams()
   return (
@@ -56,6 +62,12 @@ export default function Profile() {
         <dt className="text-gray-600">{t('member.dateJoined')}</dt>
         <dd>{formatDate(profile.dateJoined, i18n.language)}</dd>
       </dl>
+      <section className="card space-y-2" aria-labelledby="member-card">
+        <h2 id="member-card" className="text-lg font-semibold">
+          {t('card:link')} (<a href="/card.png" download aria-label={t('card:downloadPng')}>{t('card:png')}</a>, <a href="/card.pdf" aria-label={t('card:downloadPdf')}>{t('card:pdf')}</a>)
+        </h2>
+        <img src="/card.png" alt={cardAlt} width={428} height={270} className="h-auto max-w-full" />
+      </section>
       {canEdit ? <ProfileForm profile={profile} /> : <ReadOnlyProfile profile={profile} contactEmail={contactEmail} />}
     </div>
   )
