@@ -12,7 +12,12 @@ import { moduleEnabled } from './utils/modules.server.ts'
 import { useNonce } from './utils/nonce-provider.ts'
 import { getSessionMember } from './utils/session.server.ts'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  // Coin's own mark, a static file (public/).
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  { rel: 'apple-touch-icon', href: '/apple-touch-icon.png' },
+]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [member, branding] = await Promise.all([getSessionMember(request), getIspBranding()])

@@ -18,7 +18,9 @@ import { IspIdentitySchema, LOGO_MAX_BYTES, LOGO_TYPES } from '#app/models/isp/i
 import { prepareLogo } from '#app/models/isp/logo.server.ts'
 import { addCoveredArea, getIspDatabase, getIspIdentity, removeCoveredArea, saveIspDatabase, updateIspIdentity } from '#app/models/isp/settings.server.ts'
 import { CoveredAreaSchema, IspDatabaseSchema } from '#app/models/isp/isp-database.schema.ts'
+import { coverageMapVersion } from '#app/models/isp/coverage-map.server.tsx'
 import { CoveredAreas, IspDatabaseForm, type IspDatabaseDefaults } from '#app/components/isp-database-form.tsx'
+import { CoverageMap } from '#app/components/coverage-map.tsx'
 import { toIsoDate } from '#app/utils/dates.ts'
 import { DomainError } from '#app/utils/errors.server.ts'
 import { IdSchema } from '#app/utils/request.schema.ts'
@@ -76,6 +78,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     hasLogo: logo !== null,
     database: databaseDefaults(database.isp),
     areas: database.areas.map(({ area, ...rest }) => ({ ...rest, areaType: area && typeof area === 'object' && 'type' in area ? String(area.type) : null })),
+    coverageMapVersion: coverageMapVersion(database.areas),
   }
 }
 
@@ -154,7 +157,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function IspSettings() {
-  const { defaults, hasLogo, database, areas } = useLoaderData<typeof loader>()
+  const { defaults, hasLogo, database, areas, coverageMapVersion } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const { t } = useTranslation('isp')
@@ -244,6 +247,7 @@ export default function IspSettings() {
       {notice ? <p role="status" className="rounded bg-green-50 p-2 text-sm text-green-800">{notice}</p> : null}
       <IspDatabaseForm defaultValue={database} lastResult={actionData?.form === 'database' ? actionData.result : null} />
       <CoveredAreas areas={areas} lastResult={actionData?.form === 'area' ? actionData.result : null} />
+      <CoverageMap areas={areas} version={coverageMapVersion} />
     </div>
   )
 }

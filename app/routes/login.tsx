@@ -6,12 +6,16 @@ import { Field, SubmitButton, useIsPending } from '#app/components/forms.tsx'
 import { authenticateLogin, LoginError, safeRedirect } from '#app/utils/auth.server.ts'
 import { createSession, getSessionMember } from '#app/utils/session.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { shareMetaTags } from '#app/models/isp/share-card.ts'
+import { getShareMeta } from '#app/models/isp/share-card.server.tsx'
+import { getLanguage } from '#app/utils/i18n.server.ts'
 import { readFormData } from '#app/utils/form.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // Public page: the only check is that a logged-in member has nothing to do here.
   if (await getSessionMember(request)) throw redirect('/')
-  return null
+  // What a link to this page shows when shared (Open Graph tags, see meta).
+  return { share: await getShareMeta(await getLanguage(request)) }
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -69,4 +73,4 @@ export default function Login() {
   )
 }
 
-export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'login.title')
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => [...pageTitle(matches, 'login.title'), ...shareMetaTags(data?.share)]
