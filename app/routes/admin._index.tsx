@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { data, Form, Link, useLoaderData } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { BarChart } from '#app/components/bar-chart.tsx'
@@ -13,16 +13,35 @@ import { MEMBER_STATUSES } from '#app/models/member/member.schema.ts'
 import { countPendingRequests } from '#app/models/subscription/requests.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
+import { availableCharts, loadChart } from '#app/models/charts/charts.server.tsx'
+import { CHART_HEIGHT, CHART_WIDTH } from '#app/models/charts/draw.server.tsx'
+import { isRangeProblem, parseMonthRange } from '#app/models/charts/range.ts'
+import { today } from '#app/utils/dates.ts'
+import { getLanguage } from '#app/utils/i18n.server.ts'
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireStaff(request)
+  const staff = await requireStaff(request)
+  const url = new URL(request.url)
+  const asked = { from: url.searchParams.get('from') ?? '', to: url.searchParams.get('to') ?? '' }
+  const range = parseMonthRange(asked, today())
+  const language = await getLanguage(request, staff.language)
   const [counts, joins, pendingRequests, staleDrafts] = await Promise.all([countMembersByStatus(), countMembersByJoinYear(), countPendingRequests(), listStaleDrafts(new Date())])
   const [emailPause, ldapTrouble] = await Promise.all([getDeliveryPause(), ldapSyncTrouble()])
-  return { emailPause, ldapTrouble, counts, joins, pendingRequests, staleDrafts: staleDrafts.drafts.map((d) => ({ ...d, label: draftLabel(d.id) })), staleDraftCount: staleDrafts.count, staleDraftDays: STALE_DRAFT_DAYS }
+  // Each chart's sentence (its text alternative) and the version of its numbers, for the <img>.
+  const charts = isRangeProblem(range) ? [] : await Promise.all(availableCharts().map(async (name) => {
+    const chart = await loadChart(name, { range, today: today(), language })
+    const query = `from=${range.from}&to=${range.to}`
+    return { name, alt: chart.alt, src: `/admin/charts/${name}.png?${query}&v=${chart.etag.slice(1, 9)}`, svg: `/admin/charts/${name}.svg?${query}`, csv: `/admin/charts/${name}.csv?${query}` }
+  }))
+  const body = {
+    emailPause, ldapTrouble, counts, joins, pendingRequests, staleDrafts: staleDrafts.drafts.map((d) => ({ ...d, label: draftLabel(d.id) })), staleDraftCount: staleDrafts.count, staleDraftDays: STALE_DRAFT_DAYS,
+    charts, range: isRangeProblem(range) ? { ...asked, problem: range } : { from: range.from, to: range.to, problem: null },
+  }
+  return data(body, { status: isRangeProblem(range) ? 400 : 200 })
 }
 
 export default function AdminOverview() {
-  const { emailPause, ldapTrouble, counts, joins, pendingRequests, staleDrafts, staleDraftCount, staleDraftDays } = useLoaderData<typeof loader>()
+  const { emailPause, ldapTrouble, counts, joins, pendingRequests, staleDrafts, staleDraftCount, staleDraftDays, charts, range } = useLoaderData<typeof loader>()
   const { t, i18n } = useTranslation()
   return (
     <div className="space-y-4">
@@ -72,6 +91,36 @@ export default function AdminOverview() {
           label={(count) => t('members.count', { count })}
         />
       ) : null}
+      <section aria-labelledby="charts-heading" className="space-y-3">
+        <h2 id="charts-heading" className="text-xl font-semibold">{t('charts:heading')}</h2>
+        <Form method="get" className="flex flex-wrap items-end gap-3" aria-describedby={range.problem ? 'range-problem' : undefined}>
+          <fieldset className="flex flex-wrap items-end gap-3">
+            <legend className="sr-only">{t('charts:rangeLegend')}</legend>
+            <label className="text-sm">
+              {t('charts:from')}
+              <input type="month" name="from" defaultValue={range.from} className="input mt-1 block" aria-invalid={range.problem?.field === 'from' || undefined} />
+            </label>
+            <label className="text-sm">
+              {t('charts:to')}
+              <input type="month" name="to" defaultValue={range.to} className="input mt-1 block" aria-invalid={range.problem?.field === 'to' || undefined} />
+            </label>
+            <button type="submit" className="btn">{t('charts:show')}</button>
+          </fieldset>
+        </Form>
+        {range.problem ? <p id="range-problem" role="alert" className="text-sm text-red-700">{t(`charts:${range.problem.message}`)}</p> : null}
+        <div className="grid gap-4 xl:grid-cols-2">
+          {charts.map((chart) => (
+            <figure key={chart.name} className="card space-y-2">
+              <img src={chart.src} alt={chart.alt} width={CHART_WIDTH} height={CHART_HEIGHT} loading="lazy" className="h-auto w-full" />
+              <figcaption className="flex flex-wrap gap-3 text-sm">
+                <a href={chart.csv} download>{t('charts:downloadCsv')}</a>
+                <a href={chart.src}>{t('charts:downloadPng')}</a>
+                <a href={chart.svg}>{t('charts:downloadSvg')}</a>
+              </figcaption>
+            </figure>
+          ))}
+        </div>
+      </section>
     </div>
   )
 }

@@ -3,16 +3,14 @@ import { InvoiceListQuerySchema } from '#app/models/invoice/invoice.schema.ts'
 import { draftLabel, listAllInvoices } from '#app/models/invoice/invoices.server.ts'
 import { findMemberByIdOrUsername } from '#app/models/member/lookup.server.ts'
 import { requireStaff } from '#app/utils/auth.server.ts'
-import { toCsv } from '#app/utils/csv.ts'
+import { csvEuros, toCsv } from '#app/utils/csv.ts'
 import { csvDownload } from '#app/utils/http.server.ts'
 import { today } from '#app/utils/dates.ts'
 import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
-import { centsToInput } from '#app/utils/money.ts'
 
 const COLUMNS = ['number', 'kind', 'status', 'date', 'dueDate', 'username', 'memberName', 'total', 'remaining'] as const
 
 /** Euros with a comma, as spreadsheets in French read them: 1250 → "12,50", -1250 → "-12,50". */
-const euros = (cents: number) => (cents < 0 ? `-${centsToInput(-cents)}` : centsToInput(cents))
 
 /** The invoices of the staff list, with the same filters, every page. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,8 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     i.dueDate,
     i.username,
     i.memberName,
-    euros(i.totalCents),
-    euros(i.remainingCents),
+    csvEuros(i.totalCents),
+    csvEuros(i.remainingCents),
   ])
   const date = new Date().toISOString().slice(0, 10)
   return csvDownload({ csv: toCsv(header, rows), filename: `factures-${date}.csv` })

@@ -209,7 +209,7 @@ describe('the monthly run bills as Coin bills', () => {
     expect(await prisma.invoice.count({ where: { memberId: member.id, validated: true } })).toBe(0)
 
     await prisma.invoice.update({ where: { id: draft.id }, data: { createdAt: new Date(Date.now() - 8 * 86_400_000) } })
-    const overview = await overviewLoader({ request: makeRequest('/admin', { cookie: staff.cookie }), params: {}, context: {} })
+    const overview = unwrap(await overviewLoader({ request: makeRequest('/admin', { cookie: staff.cookie }), params: {}, context: {} })).data
     expect(overview.staleDrafts).toEqual(expect.arrayContaining([expect.objectContaining({ id: draft.id, label: `DRAFT-${draft.id}`, member: { id: member.id, username: member.username } })]))
   })
 })

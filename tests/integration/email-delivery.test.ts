@@ -14,7 +14,7 @@ import { parseIsoDate } from '#app/utils/dates.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { insertValidatedInvoice } from '#tests/factories/invoice.ts'
 import { insertMember, loginAsStaff } from '#tests/factories/member.ts'
-import { makeRequest } from '#tests/routes/request.ts'
+import { makeRequest, unwrap } from '#tests/routes/request.ts'
 import { action as emailsAction, loader as emailsLoader } from '#app/routes/admin.emails._index.tsx'
 import { loader as overviewLoader } from '#app/routes/admin._index.tsx'
 
@@ -250,7 +250,7 @@ describe('an SMTP server that refuses Coin itself pauses delivery; nothing is fa
   /** What staff see: the pause on the Courriels page and on the overview (null: no banner). */
   async function banners() {
     const outbox = await emailsLoader({ request: makeRequest('/admin/emails', { cookie }), params: {}, context: {} })
-    const overview = await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })
+    const overview = unwrap(await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).data
     return { outbox: outbox.pause, overview: overview.emailPause }
   }
   const statuses = async (ids: number[]) => prisma.emailMessage.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' }, select: { status: true, attempts: true } })

@@ -13,7 +13,7 @@ import { loader as overviewLoader } from '#app/routes/admin._index.tsx'
 import { loader as memberLoader } from '#app/routes/admin.members.$memberId._index.tsx'
 import { startLdapSync } from '#jobs/sync-ldap.ts'
 import { insertMember, loginAsStaff } from '#tests/factories/member.ts'
-import { makeRequest } from '#tests/routes/request.ts'
+import { makeRequest, unwrap } from '#tests/routes/request.ts'
 import { ADMIN_DN, ADMIN_PASSWORD, MEMBERS_BASE_DN, slapdMissing, startSlapd, VPN_BASE_DN, type Slapd } from '#tests/setup/slapd.ts'
 import { coin } from './run-coin.ts'
 
@@ -115,7 +115,7 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
       expect(await prisma.vpnConfiguration.findUniqueOrThrow({ where: { configurationId }, select: { activated: true } })).toEqual({ activated: true })
       // The admin overview says so, with LDAP's answer.
       const { cookie } = await loginAsStaff()
-      const overview = await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })
+      const overview = unwrap(await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).data
       expect(overview.ldapTrouble).toMatchObject({ failed: 1, error: expect.stringMatching(/LDAP unreachable/) })
     } finally {
       await ldap.start()
@@ -126,7 +126,7 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect((await readEntry(dn, ldap.settings()))?.dialupAccess).toEqual(['yes'])
     expect((await getVpnAccount({ configurationId }))?.status).toMatchObject({ state: 'synced', message: null })
     const { cookie } = await loginAsStaff()
-    expect((await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).ldapTrouble).toBeNull()
+    expect((unwrap(await overviewLoader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).data).ldapTrouble).toBeNull()
   })
 
   test('an ended subscription says dialupAccess "no" without touching the flag; a new login moves the entry', async () => {

@@ -157,7 +157,7 @@ describe('admin overview', () => {
   test('counts members by status and current members by year joined', async () => {
     const { loader } = await import('#app/routes/admin._index.tsx')
     const { prisma } = await import('#app/utils/db.server.ts')
-    const data = await loader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })
+    const data = unwrap(await loader({ request: makeRequest('/admin', { cookie }), params: {}, context: {} })).data as { counts: Record<string, number>; joins: { year: number; count: number }[]; pendingRequests: number }
     expect(data.counts.MEMBER).toBe(await prisma.member.count({ where: { status: 'MEMBER' } }))
     expect(data.counts.PENDING).toBe(await prisma.member.count({ where: { status: 'PENDING' } }))
     expect(data.joins.reduce((sum, j) => sum + j.count, 0)).toBe(data.counts.MEMBER)
