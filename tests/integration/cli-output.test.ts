@@ -16,7 +16,7 @@ describe('coin --help', () => {
     for (const line of lines) expect(line).toMatch(/^ {2}[a-z_]+ +\S.*$/)
     expect(lines.map((line) => line.trim().split(/\s+/)[0])).toEqual([
       'start', 'web', 'worker', 'migrate', 'seed', 'createsuperuser', 'members_email', 'offer_subscriptions_count', 'ldap_sync', 'reverse_dns_zone', 'charge_subscriptions',
-      'invoice_pdf', 'import_payments', 'jobs', 'emails', 'call_for_membership_fees', 'remind_unpaid_invoices', 'help',
+      'invoice_pdf', 'import_payments', 'import_coin', 'jobs', 'emails', 'call_for_membership_fees', 'remind_unpaid_invoices', 'help',
     ])
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80)
     expect(stdout).toContain('coin <command> --help')
