@@ -14,8 +14,8 @@ import { getSessionMember } from './utils/session.server.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
-  // Coin's own mark, a static file (public/).
-  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  // The ISP's logo once it has one, else Coin's mark (app/integrations/images/icons.server.tsx).
+  { rel: 'icon', href: '/favicon.png', type: 'image/png', sizes: '32x32' },
   { rel: 'apple-touch-icon', href: '/apple-touch-icon.png' },
 ]
 

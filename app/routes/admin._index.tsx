@@ -14,7 +14,7 @@ import { countPendingRequests } from '#app/models/subscription/requests.server.t
 import { requireStaff } from '#app/utils/auth.server.ts'
 import { pageTitle } from '#app/utils/meta.ts'
 import { availableCharts, loadChart } from '#app/models/charts/charts.server.tsx'
-import { CHART_HEIGHT, CHART_WIDTH } from '#app/models/charts/draw.server.tsx'
+import { CHART_HEIGHT, CHART_WIDTH } from '#app/models/charts/chart-size.ts'
 import { isRangeProblem, parseMonthRange } from '#app/models/charts/range.ts'
 import { today } from '#app/utils/dates.ts'
 import { getLanguage } from '#app/utils/i18n.server.ts'

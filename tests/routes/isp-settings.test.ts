@@ -169,6 +169,30 @@ describe('ISP identity settings', () => {
     expect(sizeOf(new Uint8Array((await getIspIdentity()).logo!), 'png')).toEqual({ width: 640, height: 160 })
   })
 
+  test('an SVG logo becomes a PNG; one with a script, an event handler or an outside reference is refused and says why', async () => {
+    const svg = (body: string) => new TextEncoder().encode(`<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 200 50" width="200" height="50">${body}</svg>`)
+    const good = svg('<rect width="200" height="50" fill="#1f7a5c"/><text x="10" y="35" font-size="28" fill="#fff">Illyse</text>')
+    await save(multipart(validForm(), { bytes: good, name: 'logo.svg', type: 'image/svg+xml' }))
+    const identity = await getIspIdentity()
+    expect(identity.logoMimeType).toBe('image/png')
+    expect(sizeOf(new Uint8Array(identity.logo!), 'png')).toEqual({ width: 640, height: 160 })
+    const refusal = async (body: string) => unwrap(await save(multipart(validForm({ name: 'Refusé' }), { bytes: svg(body), name: 'logo.svg', type: 'image/svg+xml' }))).data?.result?.error
+    expect(await refusal('<script>alert(1)</script>')).toEqual({ logo: ['logoSvgScript'] })
+    expect(await refusal('<rect width="10" height="10" onload="alert(1)"/>')).toEqual({ logo: ['logoSvgScript'] })
+    expect(await refusal('<a xlink:href="javascript:alert(1)"><rect width="10" height="10"/></a>')).toEqual({ logo: ['logoSvgScript'] })
+    expect(await refusal('<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>')).toEqual({ logo: ['logoSvgScript'] })
+    expect(await refusal('<image href="https://evil.example/x.png" width="10" height="10"/>')).toEqual({ logo: ['logoSvgExternal'] })
+    expect(await refusal('<image xlink:href="/etc/passwd" width="10" height="10"/>')).toEqual({ logo: ['logoSvgExternal'] })
+    expect(await refusal('<style>@import url(https://evil.example/a.css);</style>')).toEqual({ logo: ['logoSvgExternal'] })
+    expect(await refusal('<rect width="10" height="10" style="fill: url(https://evil.example/p.svg#g)"/>')).toEqual({ logo: ['logoSvgExternal'] })
+    // Inside references and embedded images are fine.
+    expect(await refusal('<defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs><rect width="10" height="10" fill="url(#g)"/>')).toBeUndefined()
+    const doctype = new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">&x;</svg>')
+    expect(unwrap(await save(multipart(validForm(), { bytes: doctype, name: 'logo.svg', type: 'image/svg+xml' }))).data.result.error).toEqual({ logo: ['logoSvgExternal'] })
+    const broken = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><rect')
+    expect(unwrap(await save(multipart(validForm(), { bytes: broken, name: 'logo.svg', type: 'image/svg+xml' }))).data.result.error).toEqual({ logo: ['logoSvgBroken'] })
+  })
+
   test('the checkbox removes the logo; a new file replaces it', async () => {
     await save(multipart(validForm(), { bytes: SMALL_PNG, name: 'logo.png', type: 'image/png' }))
     await save(multipart(validForm({ removeLogo: 'on' })))

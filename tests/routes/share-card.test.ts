@@ -90,14 +90,15 @@ describe('public/ files', () => {
       expect(robots.status).toBe(200)
       expect(await robots.text()).toContain('Disallow: /')
       expect(robots.headers.get('Cache-Control')).toBe('public, max-age=3600')
-      const favicon = await fetch(`${server.baseUrl}/favicon.svg`)
-      expect(favicon.headers.get('Content-Type')).toMatch(/^image\/svg\+xml/)
+      const favicon = await fetch(`${server.baseUrl}/favicon.png`)
+      expect(favicon.headers.get('Content-Type')).toBe('image/png')
       expect(favicon.headers.get('Cache-Control')).toBe('public, max-age=3600')
+      expect(pngSize(new Uint8Array(await favicon.arrayBuffer()))).toEqual({ width: 32, height: 32 })
       const touch = await fetch(`${server.baseUrl}/apple-touch-icon.png`)
       expect(pngSize(new Uint8Array(await touch.arrayBuffer()))).toEqual({ width: 180, height: 180 })
 
       const page = await (await fetch(`${server.baseUrl}/login`)).text()
-      expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml"/>')
+      expect(page).toContain('<link rel="icon" href="/favicon.png" type="image/png" sizes="32x32"/>')
       expect(page).toContain('<link rel="apple-touch-icon" href="/apple-touch-icon.png"/>')
       expect(page).toMatch(/<meta property="og:image" content="https?:\/\/[^"]+\/og\.png\?v=\d+"\/>/)
       const asset = page.match(/\/assets\/[\w.-]+\.(?:css|js)/)![0]

@@ -1,4 +1,5 @@
 import { renderSvg } from '#app/integrations/images/render.server.ts'
+import { CHART_HEIGHT, CHART_WIDTH } from './chart-size.ts'
 
 /**
  * The overview's charts as pictures (satori: flexbox boxes, no scripts). Bars per category, side
@@ -6,8 +7,6 @@ import { renderSvg } from '#app/integrations/images/render.server.ts'
  * language. Text alternatives and the same numbers as CSV come from the same ChartTable.
  */
 
-export const CHART_WIDTH = 880
-export const CHART_HEIGHT = 400
 const PLOT_HEIGHT = 250
 const AXIS_WIDTH = 90
 export const PALETTE = ['#15803d', '#2563eb', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4b5563', '#65a30d', '#9333ea']

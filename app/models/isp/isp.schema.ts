@@ -3,7 +3,7 @@ import { checkBic, checkIban, checkRna, checkSiret, checkVatNumber, parseVatPerc
 
 /** Largest logo accepted, in bytes. */
 export const LOGO_MAX_BYTES = 1024 * 1024
-export const LOGO_TYPES = ['image/png', 'image/jpeg'] as const
+export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/svg+xml'] as const
 
 const text = (max: number) => z.string().trim().max(max, { message: 'tooLong' }).default('')
 /** A textarea: browsers send its line breaks as CRLF; they are stored as LF. */

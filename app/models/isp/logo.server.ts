@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module'
+import { Resvg } from '@resvg/resvg-js'
+import { Parser } from 'htmlparser2'
 import jpeg from 'jpeg-js'
 import { PNG } from 'pngjs'
 import { imageMimeType } from './identifiers.ts'
@@ -14,7 +17,7 @@ export const LOGO_MAX_PIXELS = 2000
 /** The prepared logo fits this box: four times the 160×40 points the PDF prints, enough for print and screens. */
 const PREPARED_BOX = { width: 640, height: 320 }
 
-export type LogoError = 'logoTooLarge' | 'logoNotImage' | 'logoBroken' | 'logoTooManyPixels'
+export type LogoError = 'logoTooLarge' | 'logoNotImage' | 'logoBroken' | 'logoTooManyPixels' | 'logoSvgScript' | 'logoSvgExternal' | 'logoSvgBroken'
 export type PreparedLogo = { bytes: Uint8Array<ArrayBuffer>; mimeType: 'image/png' | 'image/jpeg'; width: number; height: number }
 
 /** Width and height from a PNG's IHDR chunk or a JPEG's start-of-frame segment; null when absent. */
@@ -85,6 +88,7 @@ function fitInto({ width, height, data }: Pixels, box: { width: number; height: 
  */
 export function prepareLogo(bytes: Uint8Array): { logo: PreparedLogo; error?: undefined } | { logo?: undefined; error: LogoError } {
   if (bytes.byteLength > LOGO_MAX_BYTES) return { error: 'logoTooLarge' }
+  if (looksLikeSvg(bytes)) return prepareSvgLogo(new TextDecoder().decode(bytes))
   const mimeType = imageMimeType(bytes)
   if (!mimeType) return { error: 'logoNotImage' }
   const size = imageSize(bytes, mimeType)
@@ -101,3 +105,93 @@ export function prepareLogo(bytes: Uint8Array): { logo: PreparedLogo; error?: un
     : jpeg.encode({ width: pixels.width, height: pixels.height, data: pixels.data }, 90).data
   return { logo: { bytes: new Uint8Array(encoded), mimeType, width: pixels.width, height: pixels.height } }
 }
+
+// ---- SVG logos ---------------------------------------------------------------------------------
+
+/** Markup (after a byte order mark and blanks) holding an <svg element early on: an SVG, judged by svgLogoProblem. */
+function looksLikeSvg(bytes: Uint8Array) {
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '')
+  return /^\s*</.test(head) && /<svg[\s>]/i.test(head)
+}
+
+/** Elements that run code or embed other documents. */
+const ACTIVE_ELEMENTS = new Set(['script', 'foreignobject', 'iframe', 'embed', 'object', 'handler', 'listener', 'audio', 'video'])
+/** A reference inside the document, or an image carried in it. */
+const LOCAL_REFERENCE = /^\s*(#|data:image\/(png|jpeg|gif|webp);base64,)/i
+/** Every url(…) of a style, and what it points to. */
+const CSS_URL = /url\(\s*(['"]?)(.*?)\1\s*\)/gi
+
+function externalInCss(css: string) {
+  if (/@import/i.test(css)) return true
+  for (const match of css.matchAll(CSS_URL)) if (!LOCAL_REFERENCE.test(match[2] ?? '')) return true
+  return false
+}
+
+/**
+ * Why an SVG cannot be a logo, or null: a script, an event handler or an embedded document
+ * ('logoSvgScript'); a link, image, font or style fetched from elsewhere, or a DOCTYPE with its
+ * entities ('logoSvgExternal'); not an SVG document ('logoSvgBroken'). Refused, never cleaned:
+ * staff fix the file in their editor and see the logo they meant.
+ */
+export function svgLogoProblem(svg: string): LogoError | null {
+  let problem: LogoError | null = null
+  let root: string | null = null
+  let inStyle = 0
+  const parser = new Parser({
+    onprocessinginstruction(name) {
+      if (name.toLowerCase() === '!doctype') problem ??= 'logoSvgExternal'
+    },
+    onopentag(name, attributes) {
+      const tag = name.toLowerCase().replace(/^svg:/, '')
+      root ??= tag
+      if (ACTIVE_ELEMENTS.has(tag)) problem ??= 'logoSvgScript'
+      if (tag === 'style') inStyle += 1
+      for (const [attribute, value] of Object.entries(attributes)) {
+        const key = attribute.toLowerCase()
+        if (key.startsWith('on')) problem ??= 'logoSvgScript'
+        else if ((key === 'href' || key.endsWith(':href') || key === 'src') && !LOCAL_REFERENCE.test(value)) problem ??= /^\s*javascript:/i.test(value) ? 'logoSvgScript' : 'logoSvgExternal'
+        else if (externalInCss(value)) problem ??= 'logoSvgExternal'
+      }
+    },
+    ontext(text) {
+      if (inStyle > 0 && externalInCss(text)) problem ??= 'logoSvgExternal'
+    },
+    onclosetag(name) {
+      if (name.toLowerCase().replace(/^svg:/, '') === 'style') inStyle -= 1
+    },
+    onerror() {
+      problem ??= 'logoSvgBroken'
+    },
+  }, { xmlMode: true, decodeEntities: true })
+  parser.end(svg)
+  if (root !== 'svg') return problem ?? 'logoSvgBroken'
+  return problem
+}
+
+const require = createRequire(import.meta.url)
+
+/**
+ * An SVG logo checked by svgLogoProblem, then drawn by resvg into a PNG that fits the prepared
+ * box (text in DejaVu Sans, the only font there is; nothing read from disk or network besides).
+ * Invoices, emails and icons then use that PNG as they use any other logo.
+ */
+export function prepareSvgLogo(svg: string): { logo: PreparedLogo; error?: undefined } | { logo?: undefined; error: LogoError } {
+  const problem = svgLogoProblem(svg)
+  if (problem) return { error: problem }
+  try {
+    const options = {
+      font: { loadSystemFonts: false, fontFiles: [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')], defaultFontFamily: 'DejaVu Sans' },
+    }
+    const natural = new Resvg(svg, options)
+    const { width, height } = natural
+    if (!(width > 0 && height > 0)) return { error: 'logoSvgBroken' }
+    const fit = width / height > PREPARED_BOX.width / PREPARED_BOX.height
+      ? { mode: 'width' as const, value: PREPARED_BOX.width }
+      : { mode: 'height' as const, value: PREPARED_BOX.height }
+    const rendered = new Resvg(svg, { ...options, fitTo: fit }).render()
+    return { logo: { bytes: new Uint8Array(rendered.asPng()), mimeType: 'image/png', width: rendered.width, height: rendered.height } }
+  } catch {
+    return { error: 'logoSvgBroken' }
+  }
+}
+
