@@ -18,6 +18,25 @@ afterAll(async () => {
 })
 
 describe('the demo admin', () => {
+  test('sees the overview charts drawn, each with its sentence and its numbers; a bad range says why', async () => {
+    const page = await browser.newPage({ locale: 'fr-FR' })
+    await page.goto(`${server.baseUrl}/login?redirectTo=%2Fadmin`)
+    await submitLogin(page, DEMO_ADMIN)
+    await page.getByRole('heading', { level: 2, name: 'Tableau de bord', exact: true }).waitFor()
+    const charts = page.locator('figure img[src^="/admin/charts/"]')
+    await expect.poll(() => charts.count()).toBe(4)
+    for (const img of await charts.all()) {
+      await img.scrollIntoViewIfNeeded()
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(880)
+      expect(await img.getAttribute('alt')).toMatch(/ : /)
+    }
+    expect(await page.getByRole('link', { name: 'Télécharger les chiffres (CSV)' }).count()).toBe(4)
+    await page.getByLabel('De (mois)').fill('2000-01')
+    await page.getByRole('button', { name: 'Afficher' }).click()
+    await page.getByRole('alert').filter({ hasText: 'La période ne peut dépasser 10 ans (120 mois).' }).waitFor()
+    await page.close()
+  })
+
   test('logs in, finds a member by search, edits their phone and sees it saved', async () => {
     const page = await browser.newPage({ locale: 'fr-FR' })
     await page.goto(`${server.baseUrl}/admin/members`)
