@@ -1,7 +1,8 @@
-import { DEFAULT_LANGUAGE, type Language } from '#app/i18n.ts'
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '#app/i18n.ts'
 import { imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
-import { getFixedT } from '#app/utils/i18n.server.ts'
+import { imageResponse } from '#app/utils/http.server.ts'
+import { getFixedT, getLanguage } from '#app/utils/i18n.server.ts'
 import { areaColors, COVERAGE_MAP_SIZE, type CoverageArea, OTHER_COLOR, projectCoverage, ringsPath, TECHNOLOGY_COLORS } from './coverage-map.ts'
 
 /**
@@ -112,3 +113,21 @@ export function drawCoverageSvg(areas: CoverageArea[], language: Language = DEFA
 export async function drawCoveragePng(areas: CoverageArea[], language: Language = DEFAULT_LANGUAGE) {
   return svgToPng(await drawCoverageSvg(areas, language))
 }
+
+/**
+ * The map as PNG or SVG, public like /isp.json, a few minutes of cache. Its legend is in the
+ * language `?lang=` names, else the visitor's; drawn only when the areas changed (ETag, 304).
+ */
+export async function coverageMapResponse(request: Request, format: 'png' | 'svg') {
+  const lang = new URL(request.url).searchParams.get('lang')
+  const language = isLanguage(lang) ? lang : await getLanguage(request)
+  const areas = await listCoverageAreas()
+  const response = await imageResponse(request, {
+    etag: coverageMapEtag(areas, { language, format }), format, scope: 'public', maxAge: 300,
+    draw: () => (format === 'png' ? drawCoveragePng(areas, language) : drawCoverageSvg(areas, language)),
+  })
+  // Without `?lang=` the legend's language comes from the request: caches keep one copy per language.
+  if (!isLanguage(lang)) response.headers.set('Vary', 'Accept-Language, Cookie')
+  return response
+}
+

@@ -8,6 +8,8 @@ import type { FeeStatus } from '#app/models/fee/rules.ts'
 import { getIspBranding, getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getFixedT } from '#app/utils/i18n.server.ts'
+import { today } from '#app/utils/dates.ts'
+import { imageResponse, matchesEtag, notFound } from '#app/utils/http.server.ts'
 
 /** Coin's own green (tailwind.css brand-600), for an ISP that has not chosen a colour. */
 const COIN_GREEN = '#1f7a5c'
@@ -154,3 +156,20 @@ export async function drawMemberCardPdf(card: MemberCard, language: Language) {
   page.pushOperators(popGraphicsState())
   return new Uint8Array(await doc.save())
 }
+
+/**
+ * The response for a member's card as PNG or PDF, in `language`: 404 without such a member, 304
+ * when the browser holds this very card (its ETag comes from what it says), private either way.
+ */
+export async function memberCardResponse(request: Request, { memberId, language, format }: { memberId: number | null; language: Language; format: 'png' | 'pdf' }) {
+  const card = memberId ? await getMemberCard({ memberId, language, date: today() }) : null
+  if (!card) notFound()
+  if (format === 'png') return imageResponse(request, { etag: card.etag('png'), format: 'png', draw: () => drawMemberCardPng(card), scope: 'private', maxAge: 300 })
+  const headers = {
+    'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${card.filename('pdf')}"`,
+    ETag: card.etag('pdf'), 'Cache-Control': 'private, max-age=300', 'X-Content-Type-Options': 'nosniff',
+  }
+  if (matchesEtag(request, headers.ETag)) return new Response(null, { status: 304, headers })
+  return new Response(await drawMemberCardPdf(card, language), { headers })
+}
+
