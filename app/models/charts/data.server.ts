@@ -1,5 +1,5 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
-import { AMOUNTS_JOIN, REMAINING } from '#app/models/invoice/amounts.server.ts'
+import { AMOUNTS_JOIN_FEW, REMAINING } from '#app/models/invoice/amounts.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { groupBy } from '#app/utils/collections.ts'
 import type { MonthRange } from './range.ts'
@@ -19,8 +19,8 @@ const monthsSql = (range: MonthRange) => Prisma.sql`
 export async function membersPerMonth(range: MonthRange): Promise<ChartTable> {
   const rows = await prisma.$queryRaw<{ month: string; active: number; joins: number; resignations: number }[]>`
     WITH months AS (${monthsSql(range)}),
-    joined AS (SELECT date_trunc('month', "dateJoined")::date AS m, count(*) AS n FROM "Member" WHERE status <> 'PENDING' GROUP BY 1),
-    left_ AS (SELECT date_trunc('month', "resignDate")::date AS m, count(*) AS n FROM "Member" WHERE status <> 'PENDING' AND "resignDate" IS NOT NULL GROUP BY 1)
+    joined AS (SELECT date_trunc('month', "dateJoined"::timestamp)::date AS m, count(*) AS n FROM "Member" WHERE status <> 'PENDING' GROUP BY 1),
+    left_ AS (SELECT date_trunc('month', "resignDate"::timestamp)::date AS m, count(*) AS n FROM "Member" WHERE status <> 'PENDING' AND "resignDate" IS NOT NULL GROUP BY 1)
     SELECT to_char(months.m, 'YYYY-MM') AS month,
       ((SELECT COALESCE(sum(n), 0) FROM joined WHERE joined.m <= months.m) - (SELECT COALESCE(sum(n), 0) FROM left_ WHERE left_.m <= months.m))::int AS active,
       COALESCE((SELECT n FROM joined WHERE joined.m = months.m), 0)::int AS joins,
@@ -33,9 +33,9 @@ export async function membersPerMonth(range: MonthRange): Promise<ChartTable> {
 export async function billingPerMonth(range: MonthRange): Promise<ChartTable> {
   const rows = await prisma.$queryRaw<{ month: string; invoiced: number; paid: number }[]>`
     WITH months AS (${monthsSql(range)}),
-    invoiced AS (SELECT date_trunc('month', date)::date AS m, sum("totalCents") AS t FROM "Invoice"
+    invoiced AS (SELECT date_trunc('month', date::timestamp)::date AS m, sum("totalCents") AS t FROM "Invoice"
                  WHERE validated AND date BETWEEN ${`${range.from}-01`}::date AND (${`${range.to}-01`}::date + interval '1 month - 1 day') GROUP BY 1),
-    paid AS (SELECT date_trunc('month', date)::date AS m, sum("amountCents") AS t FROM "Payment"
+    paid AS (SELECT date_trunc('month', date::timestamp)::date AS m, sum("amountCents") AS t FROM "Payment"
              WHERE date BETWEEN ${`${range.from}-01`}::date AND (${`${range.to}-01`}::date + interval '1 month - 1 day') GROUP BY 1)
     SELECT to_char(months.m, 'YYYY-MM') AS month, COALESCE(invoiced.t, 0)::float8 AS invoiced, COALESCE(paid.t, 0)::float8 AS paid
     FROM months LEFT JOIN invoiced ON invoiced.m = months.m LEFT JOIN paid ON paid.m = months.m ORDER BY months.m`
@@ -52,25 +52,36 @@ export async function overdueByAge(today: Date): Promise<ChartTable> {
     LEFT JOIN (
       SELECT CASE WHEN ${today}::date - i."dueDate" <= 30 THEN 0 WHEN ${today}::date - i."dueDate" <= 60 THEN 1
                   WHEN ${today}::date - i."dueDate" <= 90 THEN 2 ELSE 3 END AS bracket, ${REMAINING} AS remaining
-      FROM "Invoice" i ${AMOUNTS_JOIN}
-      WHERE i.kind = 'INVOICE' AND i.validated AND i."dueDate" < ${today}::date
+      FROM "Invoice" i ${AMOUNTS_JOIN_FEW}
+      -- A settled invoice is closed (reconciliation keeps the status): only the others can owe.
+      WHERE i.kind = 'INVOICE' AND i.validated AND i.status <> 'CLOSED' AND i."dueDate" < ${today}::date
     ) x ON x.bracket = b.bracket AND x.remaining > 0
     GROUP BY b.bracket ORDER BY b.bracket`
   return { series: ['amount', 'invoices'], rows: rows.map((r) => ({ label: AGE_BRACKETS[r.bracket]!, values: [r.cents, r.invoices] })) }
 }
 
-/** Subscriptions running at the end of each month (both ends included), per offer that had any. */
+/**
+ * Subscriptions running at the end of each month (both ends included), per offer that had any:
+ * +1 on the subscription date and −1 the day after the resignation, summed up to each month, so
+ * the query reads each subscription once whatever the range.
+ */
 export async function subscriptionsPerOffer(range: MonthRange): Promise<ChartTable> {
   const rows = await prisma.$queryRaw<{ month: string; offer: string; n: number }[]>`
     WITH months AS (${monthsSql(range)}),
-    counts AS (
-      SELECT months.m, s."offerId", count(*)::int AS n FROM months
-      JOIN "Subscription" s ON s."subscriptionDate" <= months.e AND (s."resignDate" IS NULL OR s."resignDate" >= months.e)
-      GROUP BY 1, 2)
-    SELECT to_char(months.m, 'YYYY-MM') AS month, o.name || ' (' || o.reference || ')' AS offer, COALESCE(counts.n, 0) AS n
-    FROM months CROSS JOIN "Offer" o LEFT JOIN counts ON counts.m = months.m AND counts."offerId" = o.id
-    WHERE o.id IN (SELECT DISTINCT "offerId" FROM counts)
-    ORDER BY months.m, o.name, o.id`
+    -- Materialised: a few rows per offer and month, read by each cell below.
+    events AS MATERIALIZED (
+      SELECT "offerId", m, sum(delta) AS delta FROM (
+        SELECT "offerId", date_trunc('month', "subscriptionDate"::timestamp)::date AS m, 1 AS delta FROM "Subscription"
+        UNION ALL
+        SELECT "offerId", date_trunc('month', ("resignDate" + 1)::timestamp)::date, -1 FROM "Subscription" WHERE "resignDate" IS NOT NULL) e
+      GROUP BY 1, 2),
+    counts AS MATERIALIZED (
+      SELECT months.m, o.id AS "offerId", (SELECT COALESCE(sum(delta), 0) FROM events e WHERE e."offerId" = o.id AND e.m <= months.m)::int AS n
+      FROM months CROSS JOIN "Offer" o)
+    SELECT to_char(counts.m, 'YYYY-MM') AS month, o.name || ' (' || o.reference || ')' AS offer, counts.n
+    FROM counts JOIN "Offer" o ON o.id = counts."offerId"
+    WHERE counts."offerId" IN (SELECT "offerId" FROM counts WHERE n > 0)
+    ORDER BY counts.m, o.name, o.id`
   const byMonth = groupBy(rows, (r) => r.month)
   const series = [...new Set(rows.map((r) => r.offer))]
   return { series, rows: [...byMonth].map(([month, list]) => ({ label: month, values: list.map((r) => r.n) })) }

@@ -1,10 +1,18 @@
 import { Prisma } from '#app/generated/prisma/client.ts'
 import { prisma } from '#app/utils/db.server.ts'
 
+/** What credit notes took off each invoice, as `c.credited` joined on `i`. */
+const CREDITS_JOIN = Prisma.sql`
+  LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id`
 /** Due and remaining amounts of every invoice, as SQL joined on `i`: credit notes lower the due amount. */
-export const AMOUNTS_JOIN = Prisma.sql`
-  LEFT JOIN (SELECT "creditedInvoiceId" AS id, sum("totalCents") AS credited FROM "Invoice" WHERE validated AND kind = 'CREDIT_NOTE' GROUP BY 1) c ON c.id = i.id
+export const AMOUNTS_JOIN = Prisma.sql`${CREDITS_JOIN}
   LEFT JOIN (SELECT "invoiceId" AS id, sum("amountCents") AS paid FROM "PaymentAllocation" GROUP BY 1) a ON a.id = i.id`
+/**
+ * The same amounts for a few invoices among many (the open ones): what was paid is summed per
+ * invoice through its index, instead of over every allocation.
+ */
+export const AMOUNTS_JOIN_FEW = Prisma.sql`${CREDITS_JOIN}
+  LEFT JOIN LATERAL (SELECT sum("amountCents") AS paid FROM "PaymentAllocation" WHERE "invoiceId" = i.id) a ON true`
 /** What is left to pay on invoice `i` (with AMOUNTS_JOIN): 0 for drafts and credit notes. */
 export const REMAINING = Prisma.sql`CASE WHEN i.kind = 'INVOICE' AND i.validated THEN GREATEST(i."totalCents" + COALESCE(c.credited, 0) - COALESCE(a.paid, 0), 0) ELSE 0 END`
 
