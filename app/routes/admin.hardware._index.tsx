@@ -4,6 +4,7 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { useTranslation } from 'react-i18next'
 import { z } from 'zod'
+import { SelectableTable } from '#app/components/selectable-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
 import { Pager } from '#app/components/pager.tsx'
@@ -106,39 +107,25 @@ export default function HardwareItems() {
       <p className="text-sm">{t('admin.count', { count: total })}</p>
       {errors.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={errors} /></div> : null}
       <Form method="POST" className="space-y-3">
-        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <thead className="bg-gray-50 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2"><span className="sr-only">{t('admin.select')}</span></th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.designation')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.type')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.macAddress')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.serial')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.storage')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('item.owner')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('admin.state')}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {items.map((item) => (
-                <tr key={item.id}>
-                  <td className="px-3 py-2"><input type="checkbox" name="ids" value={item.id} aria-label={t('admin.selectOne', { name: item.designation })} /></td>
-                  <td className="px-3 py-2"><Link to={`/admin/hardware/items/${item.id}`}>{item.designation}</Link></td>
-                  <td className="px-3 py-2">{item.type.name}</td>
-                  <td className="px-3 py-2 font-mono">{item.macAddress}</td>
-                  <td className="px-3 py-2 font-mono">{item.serial}</td>
-                  <td className="px-3 py-2">{item.storage?.name ?? '—'}</td>
-                  <td className="px-3 py-2">{item.owner ? <Link to={`/admin/members/${item.owner.id}`}>{item.owner.name}</Link> : t('item.association')}</td>
-                  <td className="px-3 py-2">
-                    {item.deployed ? t('availability.deployed') : item.loan ? t('admin.lentTo', { name: item.loan.member.name }) : t('availability.available')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {items.length === 0 ? <p className="p-3 text-sm text-gray-600">{t('admin.none')}</p> : null}
-        </div>
+        <SelectableTable
+          selectLabel={t('admin.select')} empty={t('admin.none')} isEmpty={items.length === 0}
+          headers={[t('item.designation'), t('item.type'), t('item.macAddress'), t('item.serial'), t('item.storage'), t('item.owner'), t('admin.state')]}
+        >
+          {items.map((item) => (
+            <tr key={item.id}>
+              <td className="px-3 py-2"><input type="checkbox" name="ids" value={item.id} aria-label={t('admin.selectOne', { name: item.designation })} /></td>
+              <td className="px-3 py-2"><Link to={`/admin/hardware/items/${item.id}`}>{item.designation}</Link></td>
+              <td className="px-3 py-2">{item.type.name}</td>
+              <td className="px-3 py-2 font-mono">{item.macAddress}</td>
+              <td className="px-3 py-2 font-mono">{item.serial}</td>
+              <td className="px-3 py-2">{item.storage?.name ?? '—'}</td>
+              <td className="px-3 py-2">{item.owner ? <Link to={`/admin/members/${item.owner.id}`}>{item.owner.name}</Link> : t('item.association')}</td>
+              <td className="px-3 py-2">
+                {item.deployed ? t('availability.deployed') : item.loan ? t('admin.lentTo', { name: item.loan.member.name }) : t('availability.available')}
+              </td>
+            </tr>
+          ))}
+        </SelectableTable>
         <fieldset className="flex flex-wrap items-end gap-2">
           <legend className="mb-1 text-sm font-medium">{t('admin.giveBack')}</legend>
           <label className="flex flex-col text-sm">

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { requireBackend } from '#app/backends/registry.server.ts'
 import { bulkVpnAction, listVpnAccounts } from '#app/backends/vpn/accounts.server.ts'
 import { VPN_BULK_ACTIONS, VpnBulkSchema, VpnListQuerySchema } from '#app/backends/vpn/vpn.schema.ts'
+import { SelectableTable } from '#app/components/selectable-table.tsx'
 import { GeneralErrorBoundary } from '#app/components/error-boundary.tsx'
 import { ErrorList, SubmitButton } from '#app/components/forms.tsx'
 import { Pager } from '#app/components/pager.tsx'
@@ -76,39 +77,25 @@ export default function VpnAccounts() {
       <p className="text-sm">{t('admin.count', { count: total })}</p>
       {errors.length ? <div role="alert" className="rounded bg-red-50 p-2"><ErrorList errors={errors} /></div> : null}
       <Form method="POST" className="space-y-3">
-        <div className="overflow-x-auto rounded-lg border border-gray-200 bg-white">
-          <table className="min-w-full divide-y divide-gray-200 text-sm">
-            <thead className="bg-gray-50 text-left">
-              <tr>
-                <th scope="col" className="px-3 py-2"><span className="sr-only">{t('admin.select')}</span></th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.login')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.member')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.state')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.ipv4Endpoint')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.ipv6Endpoint')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.status')}</th>
-                <th scope="col" className="px-3 py-2 font-semibold">{t('account.comment')}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {accounts.map((a) => (
-                <tr key={a.configurationId}>
-                  <td className="px-3 py-2">
-                    <input type="checkbox" name="ids" value={a.configurationId} aria-label={t('admin.selectOne', { login: a.login })} />
-                  </td>
-                  <td className="px-3 py-2 font-mono"><Link to={`/admin/vpn/${a.configurationId}`}>{a.login}</Link></td>
-                  <td className="px-3 py-2"><Link to={`/admin/members/${a.member.id}`}>{a.member.name}</Link></td>
-                  <td className="px-3 py-2">{a.suspended ? t('account.suspended') : a.activated ? t('account.activated') : t('account.deactivated')}</td>
-                  <td className="px-3 py-2 font-mono">{a.ipv4Endpoint ?? '—'}</td>
-                  <td className="px-3 py-2 font-mono">{a.ipv6Endpoint ?? '—'}</td>
-                  <td className="px-3 py-2"><ServiceStatusBadge status={a.status} /></td>
-                  <td className="px-3 py-2">{a.comment}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {accounts.length === 0 ? <p className="p-3 text-sm text-gray-600">{t('admin.none')}</p> : null}
-        </div>
+        <SelectableTable
+          selectLabel={t('admin.select')} empty={t('admin.none')} isEmpty={accounts.length === 0}
+          headers={[t('account.login'), t('account.member'), t('account.state'), t('account.ipv4Endpoint'), t('account.ipv6Endpoint'), t('account.status'), t('account.comment')]}
+        >
+          {accounts.map((a) => (
+            <tr key={a.configurationId}>
+              <td className="px-3 py-2">
+                <input type="checkbox" name="ids" value={a.configurationId} aria-label={t('admin.selectOne', { login: a.login })} />
+              </td>
+              <td className="px-3 py-2 font-mono"><Link to={`/admin/vpn/${a.configurationId}`}>{a.login}</Link></td>
+              <td className="px-3 py-2"><Link to={`/admin/members/${a.member.id}`}>{a.member.name}</Link></td>
+              <td className="px-3 py-2">{a.suspended ? t('account.suspended') : a.activated ? t('account.activated') : t('account.deactivated')}</td>
+              <td className="px-3 py-2 font-mono">{a.ipv4Endpoint ?? '—'}</td>
+              <td className="px-3 py-2 font-mono">{a.ipv6Endpoint ?? '—'}</td>
+              <td className="px-3 py-2"><ServiceStatusBadge status={a.status} /></td>
+              <td className="px-3 py-2">{a.comment}</td>
+            </tr>
+          ))}
+        </SelectableTable>
         <fieldset className="flex flex-wrap gap-2">
           <legend className="mb-1 text-sm font-medium">{t('admin.bulk')}</legend>
           {VPN_BULK_ACTIONS.map((a) => (
