@@ -54,24 +54,77 @@ export function matchesEtag(request: Request, etag: string) {
   return Boolean(header && (header.trim() === '*' || header.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag)))
 }
 
-export type ImageFormat = 'png' | 'svg'
-const IMAGE_TYPES: Record<ImageFormat, string> = { png: 'image/png', svg: 'image/svg+xml' }
+export type ImageFormat = 'png' | 'svg' | 'pdf'
+const IMAGE_TYPES: Record<ImageFormat, string> = { png: 'image/png', svg: 'image/svg+xml', pdf: 'application/pdf' }
+
+/** Drawn pictures kept in this process, by ETag, least recently used first, within a byte budget. */
+const drawn = new Map<string, Promise<Uint8Array | string>>()
+const drawnSizes = new Map<string, number>()
+const DRAWN_BUDGET_BYTES = 16 * 1024 * 1024
+const DRAWN_LARGEST_BYTES = 2 * 1024 * 1024
+let drawnBytes = 0
+
+function forgetDrawn(etag: string) {
+  drawn.delete(etag)
+  drawnBytes -= drawnSizes.get(etag) ?? 0
+  drawnSizes.delete(etag)
+}
+
+/**
+ * The bytes of the picture `etag` names, drawn once: the ETag is a hash of everything the picture
+ * shows (see imageEtag), so the same ETag is the same picture. Requests for a picture being drawn
+ * wait for that drawing; a failed drawing is forgotten, so the next request tries again.
+ */
+export function drawOnce(etag: string, draw: () => Promise<Uint8Array | string>) {
+  const held = drawn.get(etag)
+  if (held) {
+    // Most recently used goes last.
+    drawn.delete(etag)
+    drawn.set(etag, held)
+    return held
+  }
+  const drawing = draw().then(
+    (body) => {
+      const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength
+      if (drawn.get(etag) !== drawing) return body
+      if (size > DRAWN_LARGEST_BYTES) {
+        forgetDrawn(etag)
+        return body
+      }
+      drawnSizes.set(etag, size)
+      drawnBytes += size
+      for (const oldest of drawn.keys()) {
+        if (drawnBytes <= DRAWN_BUDGET_BYTES) break
+        forgetDrawn(oldest)
+      }
+      return body
+    },
+    (error: unknown) => {
+      if (drawn.get(etag) === drawing) forgetDrawn(etag)
+      throw error
+    },
+  )
+  drawn.set(etag, drawing)
+  return drawing
+}
 
 /**
  * A picture drawn for its inputs (`etag`, see imageEtag): 304 when the browser has it, else the
- * bytes `draw` makes. Public pictures may sit in shared caches; private ones (staff charts, a
- * member's card) only in the browser's. Revalidated after `maxAge` seconds.
+ * bytes `draw` makes, drawn once per process while they stay among the recently used. Public
+ * pictures may sit in shared caches; private ones (staff charts, a member's card) only in the
+ * browser's. Revalidated after `maxAge` seconds. A `filename` makes it a download.
  */
-export async function imageResponse(request: Request, { etag, format, draw, scope, maxAge = 300 }: {
-  etag: string; format: ImageFormat; draw: () => Promise<Uint8Array | string>; scope: 'public' | 'private'; maxAge?: number
+export async function imageResponse(request: Request, { etag, format, draw, scope, maxAge = 300, filename }: {
+  etag: string; format: ImageFormat; draw: () => Promise<Uint8Array | string>; scope: 'public' | 'private'; maxAge?: number; filename?: string
 }) {
   const headers = {
     'Content-Type': IMAGE_TYPES[format], ETag: etag, 'Cache-Control': `${scope}, max-age=${maxAge}`, 'X-Content-Type-Options': 'nosniff',
+    ...(filename ? { 'Content-Disposition': `attachment; filename="${filename}"` } : {}),
     // An SVG opened on its own runs no script and loads nothing.
     ...(format === 'svg' ? { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:" } : {}),
   }
   if (matchesEtag(request, etag)) return new Response(null, { status: 304, headers })
-  const body = await draw()
+  const body = await drawOnce(etag, draw)
   return new Response(typeof body === 'string' ? body : new Uint8Array(body), { headers })
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { safeRedirect } from '#app/utils/auth.server.ts'
 import { HOSTILE_REDIRECTS } from '#tests/fixtures/hostile-redirects.ts'
 import { toCsv } from '#app/utils/csv.ts'
-import { contentSecurityPolicy, csvDownload, immutableDownload, isCrossOriginWrite } from '#app/utils/http.server.ts'
+import { contentSecurityPolicy, csvDownload, imageResponse, immutableDownload, isCrossOriginWrite } from '#app/utils/http.server.ts'
 import { pickAcceptLanguage } from '#app/utils/i18n.server.ts'
 
 describe('cross-origin writes', () => {
@@ -78,6 +78,45 @@ describe('download headers', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff')
     expect(response.headers.get('cache-control')).toBe('no-store')
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="x.csv"')
+  })
+})
+
+describe('drawn pictures', () => {
+  const request = (etag?: string) => new Request('http://coin.test/card.png', { headers: etag ? { 'If-None-Match': etag } : {} })
+  test('a picture is drawn once for its ETag, however many ask for it at the same time or later', async () => {
+    let drawings = 0
+    const draw = async () => {
+      drawings += 1
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return new Uint8Array([1, 2, 3])
+    }
+    const options = { etag: '"drawn-once"', format: 'png' as const, scope: 'private' as const, draw }
+    const responses = await Promise.all([imageResponse(request(), options), imageResponse(request(), options)])
+    const later = await imageResponse(request(), options)
+    expect(drawings).toBe(1)
+    for (const response of [...responses, later]) expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([1, 2, 3])
+    // Another picture is another drawing; a browser holding the picture gets 304 without one.
+    await imageResponse(request(), { ...options, etag: '"drawn-other"' })
+    expect(drawings).toBe(2)
+    expect((await imageResponse(request('"drawn-new"'), { ...options, etag: '"drawn-new"' })).status).toBe(304)
+    expect(drawings).toBe(2)
+  })
+  test('a drawing that failed is tried again by the next request', async () => {
+    let drawings = 0
+    const draw = async () => {
+      drawings += 1
+      if (drawings === 1) throw new Error('font missing')
+      return '<svg/>'
+    }
+    const options = { etag: '"drawn-failing"', format: 'svg' as const, scope: 'public' as const, draw }
+    await expect(imageResponse(request(), options)).rejects.toThrow('font missing')
+    expect(await (await imageResponse(request(), options)).text()).toBe('<svg/>')
+    expect(drawings).toBe(2)
+  })
+  test('a PDF card is a download', async () => {
+    const response = await imageResponse(request(), { etag: '"drawn-pdf"', format: 'pdf', scope: 'private', draw: async () => new Uint8Array([37]), filename: 'carte.pdf' })
+    expect(response.headers.get('content-type')).toBe('application/pdf')
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="carte.pdf"')
   })
 })
 

@@ -9,7 +9,7 @@ import { getIspBranding, getIspIdentity } from '#app/models/isp/settings.server.
 import { prisma } from '#app/utils/db.server.ts'
 import { getFixedT } from '#app/utils/i18n.server.ts'
 import { today } from '#app/utils/dates.ts'
-import { imageResponse, matchesEtag, notFound } from '#app/utils/http.server.ts'
+import { imageResponse, notFound } from '#app/utils/http.server.ts'
 
 /** Coin's own green (tailwind.css brand-600), for an ISP that has not chosen a colour. */
 const COIN_GREEN = '#1f7a5c'
@@ -164,12 +164,9 @@ export async function drawMemberCardPdf(card: MemberCard, language: Language) {
 export async function memberCardResponse(request: Request, { memberId, language, format }: { memberId: number | null; language: Language; format: 'png' | 'pdf' }) {
   const card = memberId ? await getMemberCard({ memberId, language, date: today() }) : null
   if (!card) notFound()
-  if (format === 'png') return imageResponse(request, { etag: card.etag('png'), format: 'png', draw: () => drawMemberCardPng(card), scope: 'private', maxAge: 300 })
-  const headers = {
-    'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="${card.filename('pdf')}"`,
-    ETag: card.etag('pdf'), 'Cache-Control': 'private, max-age=300', 'X-Content-Type-Options': 'nosniff',
-  }
-  if (matchesEtag(request, headers.ETag)) return new Response(null, { status: 304, headers })
-  return new Response(await drawMemberCardPdf(card, language), { headers })
+  return imageResponse(request, {
+    etag: card.etag(format), format, scope: 'private', maxAge: 300,
+    ...(format === 'png' ? { draw: () => drawMemberCardPng(card) } : { draw: () => drawMemberCardPdf(card, language), filename: card.filename('pdf') }),
+  })
 }
 
