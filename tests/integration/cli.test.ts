@@ -3,7 +3,7 @@ import { prisma } from '#app/utils/db.server.ts'
 import { verifyPassword } from '#app/utils/password.server.ts'
 import { coin, commandStderr } from './run-coin.ts'
 
-describe('coin CLI', () => {
+describe('coin CLI', { timeout: 120_000 }, () => {
   test('--help lists every command with one line of help', async () => {
     const { code, stdout } = await coin(['--help'])
     expect(code).toBe(0)

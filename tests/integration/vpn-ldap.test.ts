@@ -163,7 +163,7 @@ describe.skipIf(missing)('VPN accounts and members in LDAP', () => {
     expect(await prisma.ldapSync.count({ where: { key: `vpn:${configurationId}` } })).toBe(0)
   })
 
-  test('coin ldap_sync --check reports a hand-made drift; coin ldap_sync repairs it', async () => {
+  test('coin ldap_sync --check reports a hand-made drift; coin ldap_sync repairs it', { timeout: 120_000 }, async () => {
     const member = await insertMember()
     const { dn } = await subscribeVpn(member.id)
     // First everything in step (the members the factory inserted were never queued).
