@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { Resvg } from '@resvg/resvg-js'
 import type { ReactNode } from 'react'
-import satori from 'satori'
 
 /**
  * Pictures drawn on the server: satori lays out JSX (flexbox, the DejaVu Sans of the invoices)
@@ -31,9 +30,10 @@ function getFonts() {
   return fonts
 }
 
-/** The SVG of `node` laid out at width × height pixels. */
+/** The SVG of `node` laid out at width × height pixels. satori loads with the first picture, not with the server. */
 export async function renderSvg(node: ReactNode, { width, height }: { width: number; height: number }) {
-  return satori(node, { width, height, fonts: await getFonts() })
+  const [{ default: satori }, fonts] = await Promise.all([import('satori'), getFonts()])
+  return satori(node, { width, height, fonts })
 }
 
 /** A PNG of an SVG, at its own size or scaled to `width` pixels. */
