@@ -4,7 +4,6 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { register } from 'tsx/esm/api'
 
-register()
 const command = process.argv[2] ?? ''
 let commandRunning = false
 
@@ -28,6 +27,7 @@ if (process.channel) {
 // takes a second or more), then run once `start` sends the database to use.
 if (process.env.COIN_PREFORKED && process.channel && (command === 'web' || command === 'worker')) {
   delete process.env.COIN_PREFORKED
+  // Listening first: `go` may come while the code loads.
   const go = new Promise((resolve) => {
     const onMessage = (message) => {
       if (message?.type !== 'go') return
@@ -36,12 +36,19 @@ if (process.env.COIN_PREFORKED && process.channel && (command === 'web' || comma
     }
     process.on('message', onMessage)
   })
-  const build = pathToFileURL(path.join(import.meta.dirname, '..', 'build', 'server', 'index.js')).href
-  // A module that fails to load here fails again, with its message, when the command runs.
+  // The web server's build is plain JavaScript: imported before tsx's hooks exist, its modules
+  // are resolved and loaded by Node alone, in half the time (0.6 s instead of 1.3 s here), and
+  // cli/web.ts then finds it loaded. Only here, where the environment is complete (`coin start`
+  // read .env): the build reads its configuration as it loads. A module that fails to load here
+  // fails again, with its message, when the command runs.
+  if (command === 'web') await import(pathToFileURL(path.join(import.meta.dirname, '..', 'build', 'server', 'index.js')).href).catch(() => {})
+  register()
   await Promise.all(command === 'web'
-    ? [import('../cli/main.ts'), import('../cli/web.ts'), import(build)]
+    ? [import('../cli/main.ts'), import('../cli/web.ts')]
     : [import('../cli/main.ts'), import('../jobs/worker.ts')]).catch(() => {})
   process.env.DATABASE_URL = await go
+} else {
+  register()
 }
 
 const { main } = await import('../cli/main.ts')

@@ -170,6 +170,8 @@ export async function start() {
     if (demo) say(`Admin login: ${demo.username} / ${demo.password}`)
     say('Press Ctrl-C to stop.')
   } catch (error) {
+    // Stopped while starting (Ctrl-C): the pieces ending is the stop itself, not an error.
+    if (stopping) return
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
     await stop(1)
   }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import { createTransport, deliverDueEmails, resumeDelivery } from '#app/models/email/outbox.server.ts'
-import { startPollingLoop } from './polling-loop.ts'
+import { logRoundFailure, startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for emails to send (queued, or due for a retry). */
 export const DELIVERY_INTERVAL_MS = 5_000
@@ -17,13 +17,13 @@ export function startEmailDelivery({ log, intervalMs = DELIVERY_INTERVAL_MS, sig
   const stop = startPollingLoop({
     intervalMs,
     signal,
-    start: () => resumeDelivery().catch((error: unknown) => log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox pause not ended')),
+    start: () => resumeDelivery().catch((error: unknown) => logRoundFailure(log, error, 'outbox pause not ended')),
     round: async (stopping) => {
       try {
         const { sent, retried, failed } = await deliverDueEmails({ transport, log, signal: stopping })
         if (sent + retried + failed > 0) log.info({ sent, retried, failed }, 'outbox delivery round')
       } catch (error) {
-        log.error({ error: error instanceof Error ? error.message : String(error) }, 'outbox delivery failed')
+        logRoundFailure(log, error, 'outbox delivery failed')
       }
     },
   })

@@ -1,3 +1,6 @@
+import type { Logger } from 'pino'
+import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
+
 /**
  * A loop of the worker that runs `round` every `intervalMs` (the email outbox, the LDAP sync):
  * the next round is planned when one ends, so rounds never overlap. `start` runs once before the
@@ -24,4 +27,14 @@ export function startPollingLoop({ intervalMs, signal, start, round }: {
     stopping.abort()
     await current
   }
+}
+
+/**
+ * Logs what a loop's round (or start) could not do: the database out of reach is an outage the
+ * next round retries, a warning; anything else an error.
+ */
+export function logRoundFailure(log: Logger, error: unknown, what: string) {
+  const message = error instanceof Error ? error.message : String(error)
+  if (isDatabaseUnreachable(error)) log.warn({ error: message }, `${what}: database out of reach, the next round retries`)
+  else log.error({ error: message }, what)
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { syncDueLdapEntries } from '#app/models/ldap/ldap-sync.server.ts'
 import { ldapKeeps, queueMissingLdapEntries } from '#app/models/ldap/sync-queue.server.ts'
-import { startPollingLoop } from './polling-loop.ts'
+import { logRoundFailure, startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for LDAP entries to write (changed, or due for a retry). */
 export const LDAP_SYNC_INTERVAL_MS = 5_000
@@ -22,7 +22,7 @@ export function startLdapSync({ log, intervalMs = LDAP_SYNC_INTERVAL_MS, signal 
         const queued = await queueMissingLdapEntries()
         if (queued > 0) log.info({ queued }, 'LDAP entries queued for the first time')
       } catch (error) {
-        log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP entries not queued')
+        logRoundFailure(log, error, 'LDAP entries not queued')
       }
     },
     round: async (stopping) => {
@@ -30,7 +30,7 @@ export function startLdapSync({ log, intervalMs = LDAP_SYNC_INTERVAL_MS, signal 
         const { synced, removed, failed } = await syncDueLdapEntries({ log, signal: stopping })
         if (synced + removed + failed > 0) log.info({ synced, removed, failed }, 'LDAP sync round')
       } catch (error) {
-        log.error({ error: error instanceof Error ? error.message : String(error) }, 'LDAP sync failed')
+        logRoundFailure(log, error, 'LDAP sync failed')
       }
     },
   })

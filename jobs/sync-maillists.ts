@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import { maillistSyncOn, syncDueMailingLists } from '#app/models/maillist/sync.server.ts'
 import { moduleEnabled } from '#app/utils/modules.server.ts'
-import { startPollingLoop } from './polling-loop.ts'
+import { logRoundFailure, startPollingLoop } from './polling-loop.ts'
 
 /** How often the worker looks for mailing lists to push (changed, or due for a retry). */
 export const MAILLIST_SYNC_INTERVAL_MS = 5_000
@@ -22,7 +22,7 @@ export function startMaillistSync({ log, intervalMs = MAILLIST_SYNC_INTERVAL_MS,
         const { synced, failed } = await syncDueMailingLists({ log, signal: stopping, timeoutMs })
         if (synced + failed > 0) log.info({ synced, failed }, 'mailing list sync round')
       } catch (error) {
-        log.error({ error: error instanceof Error ? error.message : String(error) }, 'mailing list sync failed')
+        logRoundFailure(log, error, 'mailing list sync failed')
       }
     },
   })

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import { isFeedCacheEmpty } from '#app/models/feeds/cache.server.ts'
 import { jobSchedules, scheduleTimeZone, type JobName } from '#app/models/jobs/schedules.ts'
 import { init, type Env } from '#app/utils/env.server.ts'
+import { isDatabaseUnreachable } from '#app/utils/maintenance.server.ts'
 import { logger } from '#app/utils/logger.server.ts'
 import * as callForMembershipFees from './call-for-membership-fees.ts'
 import * as chargeSubscriptions from './charge-subscriptions.ts'
@@ -48,12 +49,25 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
     ...(cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds, cronWorkerIntervalSeconds: cronMonitorIntervalSeconds } : {}),
   })
   let stopping = false
+  // A terminal's Ctrl-C reaches this worker, `coin start` and PostgreSQL at once: the database may
+  // go before `coin start` asks this worker to stop, which is no error worth showing.
+  const quietOnInterrupt = () => (stopping = true)
+  process.once('SIGINT', quietOnInterrupt)
   const stopSignal = new AbortController()
   boss.on('error', (error: Error & { code?: string }) => {
     // While Coin stops, PostgreSQL may close connections first (Ctrl-C reaches both): not an error.
     if (stopping) return
-    logger.error({ code: error.code, message: error.message }, 'job queue error')
+    if (isDatabaseUnreachable(error)) logger.warn({ code: error.code, message: error.message }, 'job queue: database out of reach, retrying')
+    else logger.error({ code: error.code, message: error.message }, 'job queue error')
   })
+  // pg-boss marks a job failed without waiting for it; with the database gone (a terminal's Ctrl-C
+  // reaches PostgreSQL too, or it restarts) that promise rejects unhandled, which would end the
+  // worker and with it Coin. The job stays active in the database and is retried once it expires.
+  const onUnhandledRejection = (reason: unknown) => {
+    if (!isDatabaseUnreachable(reason)) throw reason
+    if (!stopping) logger.warn({ message: reason instanceof Error ? reason.message : String(reason) }, 'job queue: database out of reach, retrying')
+  }
+  process.on('unhandledRejection', onUnhandledRejection)
   await boss.start()
   const tz = scheduleTimeZone()
   for (const { name, cron, job } of schedules(env)) {
@@ -82,5 +96,7 @@ export async function startWorker({ databaseUrl, cronMonitorIntervalSeconds }: {
     stopping = true
     stopSignal.abort()
     await Promise.all([stopDelivery(), stopLdapSync(), stopMaillistSync(), boss.stop({ graceful: true, wait: true, timeout: 30_000 })])
+    process.off('SIGINT', quietOnInterrupt)
+    process.off('unhandledRejection', onUnhandledRejection)
   }
 }

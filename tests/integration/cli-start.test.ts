@@ -40,7 +40,8 @@ function startCoin() {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', COIN_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' }
   delete env.DATABASE_URL
   delete env.LOG_LEVEL
-  const child = spawn(process.execPath, ['bin/coin.js', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Its own process group, as a terminal gives it: a Ctrl-C there reaches every process of the group.
+  const child = spawn(process.execPath, ['bin/coin.js', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   started.push(child)
   let output = ''
   child.stdout!.on('data', (c) => (output += c))
@@ -87,6 +88,8 @@ describe('coin start', { timeout: 240_000 }, () => {
   test('SIGKILL of the start alone: web and worker end with it, and the next start answers /login', async () => {
     const first = startCoin()
     await until('first start, GET /login', () => status('/login'), (r) => r.status === 200, 180_000, first.output)
+    // The worker starts once the web server has served its first page; the start is ready when both are.
+    await until('first start ready', first.output, (text) => text.includes('Coin is running at'), 60_000, first.output)
     const { start, children } = record()
     expect(start.pid).toBe(first.child.pid)
     expect(children.map((c) => c.role).sort()).toEqual(['web', 'worker'])
@@ -138,12 +141,24 @@ describe('coin start', { timeout: 240_000 }, () => {
     expect(output()).toContain('the embedded PostgreSQL stopped unexpectedly: restarting it')
   })
 
-  test('Ctrl-C stops everything: web, worker and PostgreSQL', async () => {
+  test('Ctrl-C stops everything: web, worker and PostgreSQL, with no error on the way', async () => {
     const { children } = record()
     const postgres = postmasterPid()
-    current.child.kill('SIGINT')
+    // What a terminal does: SIGINT to the whole group, so PostgreSQL gets it as soon as Coin does.
+    process.kill(-current.child.pid!, 'SIGINT')
     expect(await current.exited).toBe(0)
+    const stopping = current.output().slice(current.output().lastIndexOf('Stopping Coin'))
+    expect(stopping).not.toMatch(/"level":(50|60)|\n\s+at |the (worker|web server) stopped/)
     expect([...children.map((c) => c.role), 'postgres'].filter((_, i) => alive([...children.map((c) => c.pid), postgres][i]))).toEqual([])
     expect(fs.existsSync(path.join(dataDir, 'coin-start.json'))).toBe(false)
+  })
+
+  test("Ctrl-C just after a start, with the worker's connections open: no error, no stack trace", async () => {
+    const again = startCoin()
+    await until('start ready', again.output, (text) => text.includes('Coin is running at'), 120_000, again.output)
+    process.kill(-again.child.pid!, 'SIGINT')
+    expect(await again.exited).toBe(0)
+    const stopping = again.output().slice(again.output().lastIndexOf('Stopping Coin'))
+    expect(stopping).not.toMatch(/"level":(50|60)|\n\s+at |the (worker|web server) stopped/)
   })
 })
