@@ -13,15 +13,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { round } from './lib/measure.ts'
-import { gitCommit, log, MEMBER_COUNT, requireBuild, runBounded, startFixture } from './lib/setup.ts'
+import { gitCommit, log, machineDescription, MEMBER_COUNT, numberArg, requireBuild, runBounded, startFixture } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'bank-import.json')
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name)
-  return i === -1 ? fallback : Number(process.argv[i + 1])
-}
-const LINES = arg('--lines', 100_000)
-const REPEAT = Math.max(3, arg('--repeat', 3))
+const LINES = numberArg('--lines', 100_000)
+const REPEAT = Math.max(3, numberArg('--repeat', 3))
 const RECORD = !process.argv.includes('--no-record')
 const TARGET_PREVIEW_MS = 3000
 const TARGET_PAGE_BYTES = 1024 * 1024
@@ -126,7 +122,7 @@ async function main() {
   requireBuild()
   const began = Date.now()
   const loadBefore = os.loadavg()
-  log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; commit ${gitCommit()}`)
+  log(`Machine: ${machineDescription()}; commit ${gitCommit()}`)
   log(`Load average before: ${loadBefore.map((n) => n.toFixed(2)).join(' ')}`)
   const { baseUrl, cookie, prisma, buildStale } = await startFixture()
 

@@ -16,7 +16,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { PNG } from 'pngjs'
-import { fakeMembers, log, onCleanup, openBenchDatabase, ROOT, runBounded } from './lib/setup.ts'
+import { fakeMembers, log, machineDescription, onCleanup, openBenchDatabase, ROOT, runBounded } from './lib/setup.ts'
 
 const MEMBERS = 10_000
 /** Members with a second subscription: 10,000 + 2,000 = 12,000 subscriptions. */
@@ -48,7 +48,7 @@ function benchLogo(width: number, height: number) {
 }
 
 async function main() {
-  log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`)
+  log(`Machine: ${machineDescription()}`)
   await openBenchDatabase({ logLevel: 'error' })
 
   const { prisma, disconnectDb } = await import('#app/utils/db.server.ts')
@@ -96,7 +96,7 @@ async function main() {
   const pdfSeconds = Number(/PDFs stored: \d+ \(([\d.]+) s/.exec(first.stdout)?.[1] ?? NaN)
   const results = {
     date: new Date().toISOString(),
-    machine: `${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+    machine: machineDescription(),
     pdfThreads: process.env.PDF_THREADS ?? 'default (2)',
     members: ids.length,
     subscriptions: subscriptions.length,

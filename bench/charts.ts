@@ -10,35 +10,22 @@
 // Then the HTTP path once: the route's loader (`/admin/charts/<name>.png`) with a staff session
 // cookie, N times per chart. Then EXPLAIN (ANALYZE, BUFFERS) of each chart's query, printed in
 // full for a chart over the target. Prints only; writes no file. No build needed.
-import { execFileSync } from 'node:child_process'
-import os from 'node:os'
 import { figures } from './lib/measure.ts'
-import { gitCommit, log, onCleanup, openBenchDatabase, runBounded } from './lib/setup.ts'
+import { gitCommit, log, machineDescription, numberArg, onCleanup, openBenchDatabase, runBounded, uptimeLine } from './lib/setup.ts'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name)
-  return i === -1 ? fallback : Number(process.argv[i + 1])
-}
-const ITERATIONS = Math.max(10, arg('--iterations', 30))
+const ITERATIONS = Math.max(10, numberArg('--iterations', 30))
 const WARMUPS = 3
 const TARGET_MS = 150
 const MEMBERS = 10_000
 const INVOICES = 120_000
 
-const uptime = () => {
-  try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim()
-  } catch {
-    return `load average: ${os.loadavg().map((n) => n.toFixed(2)).join(', ')}`
-  }
-}
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1)
 
 async function main() {
-  const machine = `${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`
+  const machine = machineDescription()
   log(`Machine: ${machine}`)
   log(`Commit: ${gitCommit()}, ${new Date().toISOString()}`)
-  log(`Before: ${uptime()}`)
+  log(`Before: ${uptimeLine()}`)
   let began = performance.now()
   await openBenchDatabase({ logLevel: 'error', env: { COIN_MODULES: 'vpn' } })
   log(`PostgreSQL started and migrated in ${seconds(began)} s`)
@@ -228,7 +215,7 @@ async function main() {
     }
   }
   log('')
-  log(`After: ${uptime()}`)
+  log(`After: ${uptimeLine()}`)
 }
 
 /** YYYY-MM of the month `count` months before the month of `date`. */

@@ -17,16 +17,10 @@ import fs from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { gitCommit, log, onCleanup, openBenchDatabase, ROOT, runBounded } from './lib/setup.ts'
+import { gitCommit, log, machineDescription, numberArg, onCleanup, openBenchDatabase, ROOT, runBounded } from './lib/setup.ts'
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name)
-  const value = i === -1 ? fallback : Number(process.argv[i + 1])
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} expects a whole number ≥ 1`)
-  return value
-}
-const MEMBERS = arg('--members', 500)
-const YEARS = arg('--years', 5)
+const MEMBERS = numberArg('--members', 500)
+const YEARS = numberArg('--years', 5)
 const PROFILE = process.argv.includes('--profile')
 const SEED = 20161205
 /** The dump's last month is December 2017; it covers YEARS years up to it. */
@@ -312,7 +306,7 @@ function appInclusive(profile: { nodes: { id: number; callFrame: { functionName:
 }
 
 async function main() {
-  const machine = `${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`
+  const machine = machineDescription()
   log(`Machine: ${machine}; commit ${gitCommit()}; ${new Date().toISOString()}`)
   log(`Load average before (1, 5, 15 min): ${loadNow()}`)
 

@@ -12,35 +12,21 @@
 // allocators at once, N each, checked for overlaps. Also measures what walking every subnet in
 // address order costs (the plain SQL scan the free ranges replace). Writes
 // bench/results/ip-allocate.json. No build needed.
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { figures, round } from './lib/measure.ts'
-import { gitCommit, log, onCleanup, openBenchDatabase, runBounded } from './lib/setup.ts'
+import { gitCommit, log, machineDescription, numberArg, onCleanup, openBenchDatabase, runBounded, uptimeLine } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', 'ip-allocate.json')
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name)
-  return i === -1 ? fallback : Number(process.argv[i + 1])
-}
-const COUNT = Math.max(200, arg('--count', 250))
+const COUNT = Math.max(200, numberArg('--count', 250))
 const SUBNETS = 100_000
 const TARGET_MS = 20
 const POOL = { name: 'Banc IPv6', network: '2001:db8::/32', defaultPrefixLength: 56, description: '' }
 
-const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100)
-const uptime = () => {
-  try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim()
-  } catch {
-    return `load average: ${loadAverage().join(', ')}`
-  }
-}
 
 async function main() {
-  log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`)
-  const loadBefore = uptime()
+  log(`Machine: ${machineDescription()}`)
+  const loadBefore = uptimeLine()
   log(`Before: ${loadBefore}`)
   await openBenchDatabase({ logLevel: 'error' })
 
@@ -161,11 +147,11 @@ async function main() {
     scenario('after a release low in the pool', `${COUNT} times: release a /56 near the start of the pool (not timed), then allocate (takes it back)`, afterRelease),
     scenario('2 allocators at once', `2 × ${COUNT} allocations in parallel (each waits for the pool's lock while the other allocates)`, concurrent, concurrentSeconds),
   ]
-  const loadAfter = uptime()
+  const loadAfter = uptimeLine()
   const results = {
     date: new Date().toISOString(),
     commit: gitCommit(),
-    machine: `${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+    machine: machineDescription(),
     load: { before: loadBefore, after: loadAfter },
     pool: POOL,
     subnets: SUBNETS,

@@ -12,7 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { LoadJob, LoadRequest } from './lib/load-worker.ts'
 import { figures, round, runLoad, type Scenario } from './lib/measure.ts'
-import { gitCommit, log, MEMBER_COUNT, requireBuild, runBounded, startFixture, WEB_PROCESSES } from './lib/setup.ts'
+import { gitCommit, log, machineDescription, MEMBER_COUNT, requireBuild, runBounded, startFixture, WEB_PROCESSES } from './lib/setup.ts'
 
 const RESULTS_FILE = path.join(import.meta.dirname, 'results', WEB_PROCESSES ? `members-list-web-processes-${WEB_PROCESSES}.json` : 'members-list.json')
 const CONNECTIONS = 10
@@ -30,7 +30,7 @@ async function main() {
   requireBuild()
   const began = Date.now()
   const loadBefore = os.loadavg()
-  log(`Machine: ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}; commit ${gitCommit()}`)
+  log(`Machine: ${machineDescription()}; commit ${gitCommit()}`)
   log(`Load average before: ${loadBefore.map((n) => n.toFixed(2)).join(' ')}${loadBefore[0]! > 0.5 ? '  (the machine was not idle: figures may be noisy)' : ''}`)
 
   const { baseUrl, cookie, terms, slowQueries, buildStale } = await startFixture()

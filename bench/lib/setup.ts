@@ -310,3 +310,25 @@ export function gitCommit() {
     return 'unknown'
   }
 }
+
+/** The whole number given as `name N` on the command line (at least 1), else `fallback`. */
+export function numberArg(name: string, fallback: number) {
+  const i = process.argv.indexOf(name)
+  const value = i === -1 ? fallback : Number(process.argv[i + 1])
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} expects a whole number ≥ 1`)
+  return value
+}
+
+/** `uptime`'s line (time, users, load average), or the load average alone without the command. */
+export function uptimeLine() {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim()
+  } catch {
+    return `load average: ${os.loadavg().map((n) => n.toFixed(2)).join(', ')}`
+  }
+}
+
+/** The machine measured on: CPUs, memory, Node. */
+export function machineDescription() {
+  return `${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`
+}
