@@ -1,8 +1,9 @@
 import { MEMBER_CARD_SIZE, MemberCardPicture } from '#app/components/member-card.tsx'
 import type { Language } from '#app/i18n.ts'
-import { imageEtag, pngSize, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
+import { imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
 import { getMemberFeeStatus } from '#app/models/fee/fees.server.ts'
 import type { FeeStatus } from '#app/models/fee/rules.ts'
+import { imageSize } from '#app/models/isp/logo.server.ts'
 import { getIspBranding, getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getFixedT } from '#app/utils/i18n.server.ts'
@@ -82,23 +83,11 @@ export async function getMemberCard({ memberId, language, date }: { memberId: nu
 
 export type MemberCard = NonNullable<Awaited<ReturnType<typeof getMemberCard>>>
 
-/** The pixel size of a JPEG, from its first start-of-frame segment (null when none is found). */
-function jpegSize(bytes: Uint8Array) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  for (let at = 2; at + 9 < bytes.length;) {
-    if (bytes[at] !== 0xff) return null
-    const marker = bytes[at + 1]
-    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) }
-    at += 2 + view.getUint16(at + 2)
-  }
-  return null
-}
-
 /** The ISP's logo as a data: URL with its size, or null when there is none or it cannot be read. */
 async function cardLogo() {
   const { logo, logoMimeType } = await getIspIdentity()
   if (!logo || (logoMimeType !== 'image/png' && logoMimeType !== 'image/jpeg')) return null
-  const size = logoMimeType === 'image/png' ? pngSize(logo) : jpegSize(logo)
+  const size = imageSize(logo, logoMimeType)
   if (!size || !size.width || !size.height) return null
   return { src: `data:${logoMimeType};base64,${Buffer.from(logo).toString('base64')}`, ...size }
 }
