@@ -1,6 +1,6 @@
 import { getIspIdentity } from '#app/models/isp/settings.server.ts'
 import { imageResponse } from '#app/utils/http.server.ts'
-import { imageEtag, renderSvg, svgToPng } from './render.server.ts'
+import { dataUrl, imageEtag, renderSvg, svgToPng } from './render.server.ts'
 import { sha256 } from '#app/models/invoice/pdf.server.ts'
 
 /** Coin's own mark: the site icon until the ISP sets a logo. */
@@ -24,7 +24,7 @@ export async function siteIcon(request: Request, size: number) {
     etag: imageEtag('icon', { v: DRAWING_VERSION, size, logoHash }), format: 'png', scope: 'public', maxAge: 3600,
     draw: async () => {
       if (!logo || !logoMimeType) return svgToPng(COIN_MARK_SVG, { width: size })
-      const src = `data:${logoMimeType};base64,${Buffer.from(logo).toString('base64')}`
+      const src = dataUrl(logo, logoMimeType)
       const inner = Math.round(size * 0.9)
       const svg = await renderSvg(
         <div style={{ display: 'flex', width: size, height: size, alignItems: 'center', justifyContent: 'center', backgroundColor: '#ffffff' }}>

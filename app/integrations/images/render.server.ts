@@ -36,6 +36,11 @@ export async function renderSvg(node: ReactNode, { width, height }: { width: num
   return satori(node, { width, height, fonts })
 }
 
+/** An image's bytes as the data: URL a picture embeds it by (pictures fetch nothing). */
+export function dataUrl(bytes: Uint8Array, mimeType: string) {
+  return `data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`
+}
+
 /** A PNG of an SVG, at its own size or scaled to `width` pixels. */
 export function svgToPng(svg: string, { width }: { width?: number } = {}) {
   const resvg = new Resvg(svg, { fitTo: width ? { mode: 'width', value: width } : { mode: 'original' }, font: { loadSystemFonts: false } })

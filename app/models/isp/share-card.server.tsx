@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Language } from '#app/i18n.ts'
-import { imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
+import { dataUrl, imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
 import { prisma } from '#app/utils/db.server.ts'
 import { getEnv } from '#app/utils/env.server.ts'
 import { getFixedT } from '#app/utils/i18n.server.ts'
@@ -33,7 +33,7 @@ export async function getShareCard(): Promise<{ card: ShareCard; etag: string }>
   let logo: ShareCard['logo'] = null
   if (bytes && mimeType && size && size.width > 0 && size.height > 0) {
     const scale = Math.min(LOGO_BOX.width / size.width, LOGO_BOX.height / size.height)
-    logo = { dataUrl: `data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`, width: Math.round(size.width * scale), height: Math.round(size.height * scale) }
+    logo = { dataUrl: dataUrl(bytes, mimeType), width: Math.round(size.width * scale), height: Math.round(size.height * scale) }
   }
   const card: ShareCard = {
     name: row?.name || 'Coin',

@@ -1,6 +1,6 @@
 import { MEMBER_CARD_SIZE, MemberCardPicture } from '#app/components/member-card.tsx'
 import type { Language } from '#app/i18n.ts'
-import { imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
+import { dataUrl, imageEtag, renderSvg, svgToPng } from '#app/integrations/images/render.server.ts'
 import { getMemberFeeStatus } from '#app/models/fee/fees.server.ts'
 import type { FeeStatus } from '#app/models/fee/rules.ts'
 import { imageSize } from '#app/models/isp/logo.server.ts'
@@ -89,7 +89,7 @@ async function cardLogo() {
   if (!logo || (logoMimeType !== 'image/png' && logoMimeType !== 'image/jpeg')) return null
   const size = imageSize(logo, logoMimeType)
   if (!size || !size.width || !size.height) return null
-  return { src: `data:${logoMimeType};base64,${Buffer.from(logo).toString('base64')}`, ...size }
+  return { src: dataUrl(logo, logoMimeType), ...size }
 }
 
 /** The card as a PNG of MEMBER_CARD_PNG_SIZE. */
