@@ -4,11 +4,12 @@ import { z } from 'zod'
  * The shared schemas of what requests carry: ids, month filters, searches. Each refuses what
  * PostgreSQL cannot take (ids beyond its integer, year 0, NUL characters) before a query runs.
  */
-/**
- * A YYYY-MM month filter from a query string: a real month of a year between 1900 and 9999
- * (PostgreSQL has no year 0), else no filter.
- */
-export const MonthFilterSchema = z.string().regex(/^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/).optional().catch(undefined)
+
+/** A real month, YYYY-MM, of a year between 1900 and 9999 (PostgreSQL has no year 0). */
+export const MONTH_PATTERN = /^(19|[2-9]\d)\d{2}-(0[1-9]|1[0-2])$/
+
+/** A month filter from a query string: a MONTH_PATTERN month, else no filter. */
+export const MonthFilterSchema = z.string().regex(MONTH_PATTERN).optional().catch(undefined)
 
 /** A search typed in a filter: trimmed, at most 200 characters, NUL characters (which PostgreSQL refuses) dropped. */
 export const SearchTextSchema = z.string().trim().max(200).transform((text) => text.replaceAll('\u0000', '')).catch('')

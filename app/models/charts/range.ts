@@ -3,13 +3,13 @@
  * months up to this one. Pure, shared by the page's form and the image routes.
  */
 
+import { MONTH_PATTERN } from '#app/utils/request.schema.ts'
+
 export const DEFAULT_MONTHS = 24
 export const MAX_MONTHS = 120
 
 export type MonthRange = { from: string; to: string; months: string[] }
 export type RangeProblem = { field: 'from' | 'to'; message: 'rangeInvalidMonth' | 'rangeReversed' | 'rangeTooLong' }
-
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/
 
 const index = (month: string) => {
   const [y, m] = month.split('-').map(Number)
@@ -32,8 +32,7 @@ export function parseMonthRange(params: { from?: string | null; to?: string | nu
   const read = (field: 'from' | 'to') => {
     const text = params[field]?.trim() ?? ''
     if (text === '') return null
-    const match = MONTH.exec(text)
-    return match && Number(match[1]) >= 1900 ? text : undefined
+    return MONTH_PATTERN.test(text) ? text : undefined
   }
   const to = read('to')
   if (to === undefined) return { field: 'to', message: 'rangeInvalidMonth' }
